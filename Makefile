@@ -1,0 +1,50 @@
+# Spillover: `make report` builds everything from scratch, `make test` runs every test.
+# `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed
+ARTICLE ?= seeds/000_bcf152c5a0c9a4f2.txt
+OUT ?= reports
+PARAMS ?=
+
+.PHONY: help setup report tables test lint lab classroom bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# The environment is rebuilt whenever the lock file or the package's metadata changes.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create or refresh the virtual environment (.venv) from requirements.lock
+
+tables: $(STAMP) ## write the tidy tables of ARTICLE to data/processed/
+	@$(BIN)/spillover tables --article $(ARTICLE)
+
+report: $(STAMP) ## render the report of ARTICLE into OUT (default: reports/index.html)
+	@$(BIN)/spillover render --article $(ARTICLE) --out $(OUT) $(PARAMS)
+
+test: $(STAMP) ## run every test (unit, notebooks with nbval, browser)
+	@$(BIN)/ruff check src tests benchmarks
+	@$(BIN)/python -m pytest
+
+lab: $(STAMP) ## start JupyterLab on the project's notebooks
+	@$(BIN)/jupyter lab --notebook-dir=notebooks
+
+classroom: $(STAMP) ## write the student and teacher editions to reports/classroom/
+	@$(BIN)/spillover classroom --out reports/classroom
+
+bench: $(STAMP) ## time renders and extraction (medians of several runs)
+	@$(BIN)/python benchmarks/run.py
+
+clean: ## remove generated outputs (keeps .venv)
+	rm -rf reports/* figures/* data/processed/* .cache
