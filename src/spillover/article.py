@@ -39,8 +39,45 @@ _FOOTER = re.compile(
 # capital, a digit or an opening quote.
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[*]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen col lt sgt capt st jr sr vs etc inc ltd co corp no jan feb mar apr "
-    "jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "no",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+    ]
 )
 
 
@@ -248,9 +285,7 @@ def _header(
     return span(title), span(byline), span(dateline), published, rest
 
 
-def _strip_footer(
-    text: str, body: list[tuple[int, int]]
-) -> tuple[list[tuple[int, int]], Span | None]:
+def _strip_footer(text: str, body: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], Span | None]:
     for index, (start, _) in enumerate(body):
         if _FOOTER.match(text[start : body[index][1]]):
             end = body[-1][1]

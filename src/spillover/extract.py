@@ -54,31 +54,98 @@ class Mention:
 # --- vocabulary -----------------------------------------------------------------------------
 
 _SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "dozen": 12}  # fmt: skip
-_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
-              "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}  # fmt: skip
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    "January February March April May June July August September October November December"
-    .split(), start=1)}  # fmt: skip
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "a": 1,
+    "an": 1,
+}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "dozen": 12,
+}
+_FRACTIONS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "tenth": 10,
+    "tenths": 10,
+}
+_MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
-_WEEKDAYS = {d.lower(): i for i, d in enumerate(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())}  # fmt: skip
+_WEEKDAYS = {
+    d.lower(): i
+    for i, d in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+}
 
 # Words before a figure that change what it claims; the bound each implies.
-_AT_MOST = {"almost", "nearly", "under", "just under", "less than", "fewer than", "up to",
-            "no more than", "at most"}  # fmt: skip
+_AT_MOST = {
+    "almost",
+    "nearly",
+    "under",
+    "just under",
+    "less than",
+    "fewer than",
+    "up to",
+    "no more than",
+    "at most",
+}
 _AT_LEAST = {"over", "more than", "at least", "just over", "upwards of", "no fewer than"}
 _ABOUT = {"about", "around", "some", "roughly", "approximately", "an estimated", "about some"}
-_QUALIFIERS = sorted(_AT_MOST | _AT_LEAST | _ABOUT | {"another", "only", "just"}, key=len,
-                     reverse=True)  # fmt: skip
+_QUALIFIERS = sorted(_AT_MOST | _AT_LEAST | _ABOUT | {"another", "only", "just"}, key=len, reverse=True)
 
 _UNIT_WORDS = {
     "length": r"kilomet(?:er|re)s?|km|miles?|met(?:er|re)s?|feet|foot|ft|yards?",
@@ -86,13 +153,12 @@ _UNIT_WORDS = {
     "duration": r"centur(?:y|ies)|decades?|years?|months?|weeks?|days?|hours?|minutes?",
     "percent": r"percent|per cent|%",
 }
-_WORD = r"(?:%s)" % "|".join(sorted([*_SMALL, *_SCALES], key=len, reverse=True))
+_WORD = r"(?:{})".format("|".join(sorted([*_SMALL, *_SCALES], key=len, reverse=True)))
 _NUMBER_WORDS = rf"{_WORD}(?:(?:[\s-]+|\s+and\s+){_WORD})*"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_MONTH = r"(?:%s)\.?" % "|".join(sorted(
-    [m.capitalize() for m in _MONTHS], key=len, reverse=True))  # fmt: skip
-_WEEKDAY = r"(?:%s)" % "|".join(d.capitalize() for d in _WEEKDAYS)
-_QUAL = r"(?:%s)" % "|".join(re.escape(q) for q in _QUALIFIERS)
+_MONTH = r"(?:{})\.?".format("|".join(sorted([m.capitalize() for m in _MONTHS], key=len, reverse=True)))
+_WEEKDAY = r"(?:{})".format("|".join(d.capitalize() for d in _WEEKDAYS))
+_QUAL = r"(?:{})".format("|".join(re.escape(q) for q in _QUALIFIERS))
 _YEAR = r"1[5-9]\d\d|20\d\d"
 
 _PATTERNS = {
@@ -109,10 +175,10 @@ _PATTERNS = {
     r"(?P<rel_dir>last|next|this)\s+(?P<rel_period>week|month|year))\b",
     "year_range": rf"\b(?:(?i:from|between)\s+)?(?P<range_a>{_YEAR})\s*(?:to|and|until|through|-|–)"
     rf"\s*(?P<range_b>{_YEAR})\b",
-    "decade": rf"\b(?:(?i:the)\s+)?(?:(?i:early|mid|late)[\s-])?(?P<decade_start>1[5-9]\d0|20\d0)['’]?s\b",
+    "decade": r"\b(?:(?i:the)\s+)?(?:(?i:early|mid|late)[\s-])?(?P<decade_start>1[5-9]\d0|20\d0)['’]?s\b",
     "past_period": r"\b(?i:the\s+(?P<past_dir>past|last|next|coming)\s+)(?P<past_unit>decade|"
     r"century|year)\b",
-    "vague": rf"(?:\b(?P<vague_qual>(?i:many|several|tens of|hundreds of|some))\s+)?"
+    "vague": r"(?:\b(?P<vague_qual>(?i:many|several|tens of|hundreds of|some))\s+)?"
     r"\b(?P<magnitude>(?i:dozens|hundreds|thousands|millions|billions))\b",
     "vague_period": r"\b(?i:for|over)\s+(?P<period_plural>decades|centuries|years|months)\b",
     "fraction": rf"(?:\b(?P<frac_qual>(?i:{_QUAL}))\s+)?\b(?P<frac_num>(?i:a|one|two|three|four|an))?"
@@ -123,11 +189,14 @@ _PATTERNS = {
     rf"(?:(?:\s*|-)(?P<unit>(?i:{'|'.join(_UNIT_WORDS.values())}))(?!\w))?",
 }
 _SCAN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS.items()))
-_YEAR_CONTEXT = re.compile(r"(?i:\b(?:in|since|of|by|until|from|after|before|year|early|late|"
-                           r"mid|summer|winter|spring|autumn|fall)\s+)$")  # fmt: skip
+_YEAR_CONTEXT = re.compile(
+    r"(?i:\b(?:in|since|of|by|until|from|after|before|year|early|late|"
+    r"mid|summer|winter|spring|autumn|fall)\s+)$"
+)
 
 
 # --- handlers ---------------------------------------------------------------------------------
+
 
 def _words_value(words: str) -> float:
     """'two hundred and fifty' -> 250; 'a' -> 1."""
@@ -164,19 +233,41 @@ def _unit_kind(unit_text: str) -> tuple[str, str]:
     for kind, pattern in _UNIT_WORDS.items():
         if re.fullmatch(pattern, lowered):
             cleaned = re.sub(r"^sq\.? ?", "square ", lowered)
-            return kind, str(units().parse_units(cleaned.replace("square ", "") if kind != "area"
-                                                 else cleaned))
+            return kind, str(
+                units().parse_units(cleaned.replace("square ", "") if kind != "area" else cleaned)
+            )
     raise ValueError(unit_text)  # unreachable: the scanner only matches known unit words
 
 
-def _mention(m: re.Match, rule: str, kind: str, value: float = math.nan, *, low: float | None = None,
-             high: float | None = None, unit: str = "", qualifier: str = "", date: str = "",
-             precision: str = "", note: str = "") -> Mention:  # fmt: skip
+def _mention(
+    m: re.Match,
+    rule: str,
+    kind: str,
+    value: float = math.nan,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    unit: str = "",
+    qualifier: str = "",
+    date: str = "",
+    precision: str = "",
+    note: str = "",
+) -> Mention:
     return Mention(
-        text=m.group(0), start=m.start(), end=m.end(), kind=kind, value=value,
-        low=value if low is None else low, high=value if high is None else high, unit=unit,
-        qualifier=qualifier, date=date, date_precision=precision, date_note=note, rule=rule,
-    )  # fmt: skip
+        text=m.group(0),
+        start=m.start(),
+        end=m.end(),
+        kind=kind,
+        value=value,
+        low=value if low is None else low,
+        high=value if high is None else high,
+        unit=unit,
+        qualifier=qualifier,
+        date=date,
+        date_precision=precision,
+        date_note=note,
+        rule=rule,
+    )
 
 
 def _month_of(name: str) -> int:
@@ -191,12 +282,12 @@ def _year_for(month: int, day: int, published: dt.date | None) -> int | None:
     """An undated day or month is the latest one on or before publication."""
     if published is None:
         return None
-    return published.year if (month, day) <= (published.month, published.day) else (
-        published.year - 1)
+    return published.year if (month, day) <= (published.month, published.day) else (published.year - 1)
 
 
-def _date_dm(m: re.Match, day: str, month: str, year: str | None, published: dt.date | None,
-             rule: str) -> Mention | None:  # fmt: skip
+def _date_dm(
+    m: re.Match, day: str, month: str, year: str | None, published: dt.date | None, rule: str
+) -> Mention | None:
     d, mo = int(day), _month_of(month)
     y = int(year) if year else _year_for(mo, d, published)
     if not 1 <= d <= 31:
@@ -217,54 +308,89 @@ def _handle(name: str, m: re.Match, published: dt.date | None) -> Mention | None
         return _date_dm(m, g("mdy_day"), g("mdy_month"), g("mdy_year"), published, name)
     if name == "date_iso":
         try:
-            return _mention(m, name, "date", date=dt.date.fromisoformat(g("iso")).isoformat(),
-                            precision="day")  # fmt: skip
+            return _mention(
+                m, name, "date", date=dt.date.fromisoformat(g("iso")).isoformat(), precision="day"
+            )
         except ValueError:
             return None
     if name == "date_month":
         month = _month_of(g("month_name"))
         year = int(g("month_year")) if g("month_year") else _year_for(month, 1, published)
-        note = "" if g("month_year") else (
-            "year taken from the publication date" if year else _no_date(published))
+        note = (
+            ""
+            if g("month_year")
+            else ("year taken from the publication date" if year else _no_date(published))
+        )
         iso = f"{year:04d}-{month:02d}" if year else f"--{month:02d}"
         return _mention(m, name, "date", date=iso, precision="month", note=note)
     if name == "weekday":
         return _weekday(m, g("wd_rel").lower(), _WEEKDAYS[g("wd_name").lower()], published)
     if name == "relative":
-        return _relative(m, (g("rel_word") or "").lower(), (g("rel_dir") or "").lower(),
-                         (g("rel_period") or "").lower(), published)  # fmt: skip
+        return _relative(
+            m,
+            (g("rel_word") or "").lower(),
+            (g("rel_dir") or "").lower(),
+            (g("rel_period") or "").lower(),
+            published,
+        )
     if name == "year_range":
         a, b = int(g("range_a")), int(g("range_b"))
         if b <= a:
             return None
-        return _mention(m, name, "year", math.nan, low=a, high=b, unit="year",
-                        date=f"{a}/{b}", precision="year")  # fmt: skip
+        return _mention(
+            m, name, "year", math.nan, low=a, high=b, unit="year", date=f"{a}/{b}", precision="year"
+        )
     if name == "decade":
         start = int(g("decade_start"))
-        return _mention(m, name, "year", math.nan, low=start, high=start + 9, unit="year",
-                        date=str(start), precision="decade")  # fmt: skip
+        return _mention(
+            m,
+            name,
+            "year",
+            math.nan,
+            low=start,
+            high=start + 9,
+            unit="year",
+            date=str(start),
+            precision="decade",
+        )
     if name == "past_period":
         unit = g("past_unit").lower()
-        return _mention(m, name, "duration", 1.0, unit=str(units().parse_units(unit)),
-                        qualifier=g("past_dir").lower())  # fmt: skip
+        return _mention(
+            m,
+            name,
+            "duration",
+            1.0,
+            unit=str(units().parse_units(unit)),
+            qualifier=g("past_dir").lower(),
+        )
     if name == "vague":
-        magnitude = {"dozens": 12, "hundreds": 100, "thousands": 1e3, "millions": 1e6,
-                     "billions": 1e9}[g("magnitude").lower()]  # fmt: skip
+        magnitude = {
+            "dozens": 12,
+            "hundreds": 100,
+            "thousands": 1e3,
+            "millions": 1e6,
+            "billions": 1e9,
+        }[g("magnitude").lower()]
         # A plural magnitude means at least two of it and fewer than the next magnitude.
         next_up = 100 if magnitude == 12 else magnitude * 1000
-        return _mention(m, name, "count", math.nan, low=2 * magnitude, high=next_up - 1,
-                        qualifier=(g("vague_qual") or "").lower())  # fmt: skip
+        return _mention(
+            m,
+            name,
+            "count",
+            math.nan,
+            low=2 * magnitude,
+            high=next_up - 1,
+            qualifier=(g("vague_qual") or "").lower(),
+        )
     if name == "vague_period":
         unit = str(units().parse_units(g("period_plural").lower()))
-        return _mention(m, name, "duration", math.nan, low=2, high=math.nan, unit=unit,
-                        qualifier="plural")  # fmt: skip
+        return _mention(m, name, "duration", math.nan, low=2, high=math.nan, unit=unit, qualifier="plural")
     if name == "fraction":
         numerator = _SMALL.get((g("frac_num") or "one").lower(), 1)
         value = numerator / _FRACTIONS[g("frac_den").lower()]
         qualifier = (g("frac_qual") or "").lower()
         low, high = _bounds(value, qualifier)
-        return _mention(m, name, "fraction", value, low=low, high=high, unit="fraction",
-                        qualifier=qualifier)  # fmt: skip
+        return _mention(m, name, "fraction", value, low=low, high=high, unit="fraction", qualifier=qualifier)
     return _quantity(m)
 
 
@@ -288,11 +414,9 @@ def _weekday(m: re.Match, relation: str, weekday: int, published: dt.date | None
     return _mention(m, "weekday", "date", date=day.isoformat(), precision="day", note=note)
 
 
-def _relative(m: re.Match, word: str, direction: str, period: str,
-              published: dt.date | None) -> Mention:  # fmt: skip
+def _relative(m: re.Match, word: str, direction: str, period: str, published: dt.date | None) -> Mention:
     if published is None:
-        return _mention(m, "relative", "date", precision=period or "day",
-                        note=_no_date(published))  # fmt: skip
+        return _mention(m, "relative", "date", precision=period or "day", note=_no_date(published))
     if word:
         day = published + dt.timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[word])
         return _mention(m, "relative", "date", date=day.isoformat(), precision="day")
@@ -300,8 +424,14 @@ def _relative(m: re.Match, word: str, direction: str, period: str,
     if period == "week":
         monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=step)
         iso_year, iso_week, _ = monday.isocalendar()
-        return _mention(m, "relative", "date", date=f"{iso_year}-W{iso_week:02d}",
-                        precision="week", note=f"the week of Monday {monday}")  # fmt: skip
+        return _mention(
+            m,
+            "relative",
+            "date",
+            date=f"{iso_year}-W{iso_week:02d}",
+            precision="week",
+            note=f"the week of Monday {monday}",
+        )
     if period == "month":
         first = published.replace(day=1) + relativedelta(months=step)
         return _mention(m, "relative", "date", date=f"{first:%Y-%m}", precision="month")
@@ -320,15 +450,12 @@ def _quantity(m: re.Match) -> Mention | None:
     low, high = _bounds(value, qualifier)
     if g("currency"):
         code = {"$": "USD", "€": "EUR", "£": "GBP"}[g("currency")]
-        return _mention(m, "quantity", "money", value, low=low, high=high, unit=code,
-                        qualifier=qualifier)  # fmt: skip
+        return _mention(m, "quantity", "money", value, low=low, high=high, unit=code, qualifier=qualifier)
     if g("unit"):
         kind, unit = _unit_kind(g("unit"))
-        return _mention(m, "quantity", kind, value, low=low, high=high, unit=unit,
-                        qualifier=qualifier)  # fmt: skip
+        return _mention(m, "quantity", kind, value, low=low, high=high, unit=unit, qualifier=qualifier)
     if digits and re.fullmatch(_YEAR, digits) and not qualifier and _looks_like_year(m):
-        return _mention(m, "quantity", "year", value, unit="year", date=digits,
-                        precision="year")  # fmt: skip
+        return _mention(m, "quantity", "year", value, unit="year", date=digits, precision="year")
     return _mention(m, "quantity", "count", value, low=low, high=high, qualifier=qualifier)
 
 
@@ -341,19 +468,30 @@ def _looks_like_year(m: re.Match) -> bool:
 
 # --- entry points -----------------------------------------------------------------------------
 
+
 def scan(text: str, published: dt.date | None = None, offset: int = 0) -> Iterator[Mention]:
     """Every numeric expression in a stretch of text; offsets are shifted by ``offset``."""
     for m in _SCAN.finditer(text):
         mention = _handle(m.lastgroup or "", m, published)
         if mention is not None:
             if offset:
-                mention = Mention(**{**asdict(mention), "start": mention.start + offset,
-                                     "end": mention.end + offset})  # fmt: skip
+                mention = Mention(
+                    **{
+                        **asdict(mention),
+                        "start": mention.start + offset,
+                        "end": mention.end + offset,
+                    }
+                )
             yield mention
 
 
-MENTION_COLUMNS = ["mention_id", *Mention.__dataclass_fields__, "sentence", "sentence_start",
-                   "sentence_end"]  # fmt: skip
+MENTION_COLUMNS = [
+    "mention_id",
+    *Mention.__dataclass_fields__,
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+]
 
 
 def _regions(article: Article) -> list[Span]:
@@ -365,13 +503,18 @@ def _regions(article: Article) -> list[Span]:
 def extract_mentions(article: Article) -> pd.DataFrame:
     """The mentions table: one row per numeric expression, in order of appearance."""
     rows = []
-    sentences = [*(s for s in _regions(article) if s not in article.paragraphs),
-                 *article.sentences]  # fmt: skip
+    sentences = [*(s for s in _regions(article) if s not in article.paragraphs), *article.sentences]
     for region in _regions(article):
         for mention in scan(region.text, article.published, region.start):
             sentence = next((s for s in sentences if s.start <= mention.start < s.end), region)
-            rows.append({**asdict(mention), "sentence": sentence.clean,
-                         "sentence_start": sentence.start, "sentence_end": sentence.end})  # fmt: skip
+            rows.append(
+                {
+                    **asdict(mention),
+                    "sentence": sentence.clean,
+                    "sentence_start": sentence.start,
+                    "sentence_end": sentence.end,
+                }
+            )
     table = pd.DataFrame(rows, columns=MENTION_COLUMNS[1:])
     table.insert(0, "mention_id", [f"m{i:03d}" for i in range(1, len(table) + 1)])
     return table

@@ -1,0 +1,272 @@
+"""The meaning of each figure: a curated YAML file, anchored to the article by quote.
+
+Each entry carries a W3C Web Annotation TextQuoteSelector (``exact`` text with ``prefix``
+and ``suffix``) plus the ``start``/``end`` offsets of a TextPositionSelector. Against the
+article the file was written for (same sha256) the offsets must hold exactly; against a
+re-flowed copy, the quote, prefix and suffix are matched with white space made flexible.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pandas as pd
+import yaml
+
+from spillover.article import Article, read_text
+from spillover.errors import AnnotationError
+
+CONTEXT_CHARS = 32  # prefix/suffix length written by the template
+CATEGORIES = (
+    "refugee_flows",
+    "troop_deployments",
+    "geography",
+    "economy_society",
+    "casualties",
+    "territorial_control",
+    "timeline",
+    "rhetoric",
+)
+
+_SELECTOR = {
+    "type": "object",
+    "required": ["exact"],
+    "properties": {
+        "exact": {"type": "string", "minLength": 1},
+        "prefix": {"type": "string"},
+        "suffix": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+_ANCHOR = {
+    "quote": _SELECTOR,
+    "start": {"type": "integer", "minimum": 0},
+    "end": {"type": "integer", "minimum": 1},
+}
+_TEXT = {"type": "string", "minLength": 1}
+_ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["figures"],
+    "additionalProperties": False,
+    "properties": {
+        "article": {"type": "string"},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "figures": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "quote", "start", "end", "category", "measure", "subject"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": _ID,
+                    **_ANCHOR,
+                    "category": {"enum": list(CATEGORIES)},
+                    "measure": _TEXT,  # what is counted or measured
+                    "subject": _TEXT,  # of whom or what
+                    "place": {"type": "string"},
+                    "when": _ID,  # id of the figure that dates this one
+                    "attributed_to": {"type": "string"},  # the source the article names, if any
+                    "unit": _TEXT,  # what a bare count counts ("people", "wars")
+                    "same_as": _ID,  # the same quantity stated again (804 miles = 1,357 km)
+                    "note": {"type": "string"},
+                    "evidence": {
+                        "type": "object",
+                        "required": ["quote", "start", "end"],
+                        "additionalProperties": False,
+                        "properties": _ANCHOR,
+                    },
+                    "record": {"type": "object"},  # fields of the thematic table the figure feeds
+                },
+            },
+        },
+        "excluded": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["quote", "start", "end", "reason"],
+                "additionalProperties": False,
+                "properties": {**_ANCHOR, "reason": _TEXT},
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Annotations:
+    path: Path
+    figures: list[dict]
+    excluded: list[dict]
+
+
+def _fail(path: Path, where: str, problem: str) -> AnnotationError:
+    return AnnotationError(f"annotations {path}: {where}: {problem}")
+
+
+def _where(entry: dict, index: int, section: str) -> str:
+    label = entry.get("id") or (entry.get("quote") or {}).get("exact", "?")
+    return f"{section}[{index}] ({label!r})"
+
+
+def load_annotations(path: Path | str, article: Article) -> Annotations:
+    """Parse, check the schema of, and anchor an annotation file against an article."""
+    path = Path(path)
+    text, _ = read_text(path, "annotation file")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "YAML"
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise _fail(path, where, f"{problem}; fix the YAML syntax") from None
+    if not isinstance(data, dict):
+        raise _fail(path, "top level", "expected a mapping with a 'figures' list")
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data))
+    if error is not None:
+        raise _fail(path, _schema_location(data, error), error.message) from None
+    strict = data.get("sha256") in (None, article.sha256)
+    figures = [_anchor(path, f, i, "figures", article.text, strict) for i, f in enumerate(data["figures"])]
+    excluded = [
+        _anchor(path, e, i, "excluded", article.text, strict)
+        for i, e in enumerate(data.get("excluded") or [])
+    ]
+    _check_links(path, figures)
+    return Annotations(path, figures, excluded)
+
+
+def _schema_location(data: dict, error: jsonschema.ValidationError) -> str:
+    parts = list(error.absolute_path)
+    if len(parts) >= 2 and parts[0] in ("figures", "excluded"):
+        entry = data[parts[0]][parts[1]]
+        where = _where(entry if isinstance(entry, dict) else {}, parts[1], parts[0])
+        rest = ".".join(str(p) for p in parts[2:])
+        return f"{where}{' ' + rest if rest else ''}"
+    return ".".join(str(p) for p in parts) or "top level"
+
+
+def locate(selector: dict, text: str) -> list[tuple[int, int]]:
+    """Every place where a TextQuoteSelector matches, white space made flexible."""
+
+    def flexible(part: str) -> str:
+        return r"\s+".join(re.escape(word) for word in part.split())
+
+    exact = selector["exact"]
+    pattern = flexible(exact)
+    if exact[:1].isspace():
+        pattern = r"\s+" + pattern
+    prefix, suffix = selector.get("prefix", "").strip(), selector.get("suffix", "").strip()
+    found = []
+    for m in re.finditer(pattern, text):
+        tail = text[max(0, m.start() - 4 * CONTEXT_CHARS) : m.start()]
+        head = text[m.end() : m.end() + 4 * CONTEXT_CHARS]
+        if prefix and not re.search(flexible(prefix) + r"\s*$", tail):
+            continue
+        if suffix and not re.match(r"\s*" + flexible(suffix), head):
+            continue
+        found.append((m.start(), m.end()))
+    return found
+
+
+def _anchor(path: Path, entry: dict, index: int, section: str, text: str, strict: bool) -> dict:
+    where = _where(entry, index, section)
+    exact, start, end = entry["quote"]["exact"], entry["start"], entry["end"]
+    if strict:
+        if text[start:end] != exact:
+            places = locate(entry["quote"], text)
+            hint = (
+                f"the quote is at {places[0][0]}-{places[0][1]}; correct start/end"
+                if places
+                else "the quote is not in the article; fix or remove the entry"
+            )
+            raise _fail(path, where, f"text at {start}-{end} is {text[start:end]!r}, not {exact!r}: {hint}")
+    else:
+        places = locate(entry["quote"], text)
+        if len(places) != 1:
+            problem = "not found" if not places else f"found {len(places)} times"
+            raise _fail(
+                path,
+                where,
+                f"quote {exact!r} with its prefix and suffix is {problem} in this article; edit the selector",
+            )
+        start, end = places[0]
+    if "evidence" in entry:
+        evidence = _anchor(path, entry["evidence"], index, section, text, strict)
+        entry = {**entry, "evidence": evidence}
+    return {
+        **entry,
+        "start": start,
+        "end": end,
+        "quote": {**entry["quote"], "exact": text[start:end]},
+    }
+
+
+def _check_links(path: Path, figures: list[dict]) -> None:
+    ids = [f["id"] for f in figures]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise _fail(path, "figures", f"id {duplicates[0]!r} is used more than once")
+    for index, figure in enumerate(figures):
+        for link in ("when", "same_as"):
+            if link in figure and figure[link] not in ids:
+                raise _fail(
+                    path,
+                    _where(figure, index, "figures"),
+                    f"{link} points at unknown id {figure[link]!r}",
+                )
+
+
+def check_coverage(annotations: Annotations, mentions: pd.DataFrame) -> None:
+    """Every mention the extractor finds is annotated or excluded with a reason."""
+    covered = {(e["start"], e["end"]) for e in [*annotations.figures, *annotations.excluded]}
+    missing = [r for r in mentions.itertuples() if (r.start, r.end) not in covered]
+    if missing:
+        first = missing[0]
+        more = f" ({len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise _fail(
+            annotations.path,
+            f"mention {first.text!r} at {first.start}-{first.end}",
+            f"is neither annotated nor excluded{more}; add it to 'figures' or to "
+            "'excluded' with a reason (spillover annotate writes a template)",
+        )
+
+
+def selector(text: str, start: int, end: int) -> dict:
+    """A TextQuoteSelector for text[start:end], with context on both sides."""
+    return {
+        "exact": text[start:end],
+        "prefix": text[max(0, start - CONTEXT_CHARS) : start],
+        "suffix": text[end : end + CONTEXT_CHARS],
+    }
+
+
+def template(article: Article, mentions: pd.DataFrame) -> str:
+    """An annotation file for a new article: one entry per mention, meaning left to fill."""
+    figures = []
+    for row in mentions.itertuples():
+        figures.append(
+            {
+                "id": f"{row.kind}_{row.mention_id}",
+                "quote": selector(article.text, row.start, row.end),
+                "start": int(row.start),
+                "end": int(row.end),
+                "category": "TODO",
+                "measure": "TODO",
+                "subject": "TODO",
+            }
+        )
+    header = (
+        f"# Annotations of {article.path.name}: give each figure its meaning (category is one\n"
+        f"# of {', '.join(CATEGORIES)}), or move it to 'excluded' with a reason.\n"
+    )
+    body = {
+        "article": article.path.name,
+        "sha256": article.sha256,
+        "figures": figures,
+        "excluded": [],
+    }
+    return header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)

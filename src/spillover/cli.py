@@ -1,0 +1,137 @@
+"""The `spillover` command: extract, tables, annotate, render, classroom.
+
+Exit status: 0 on success, 2 on bad input or usage, 1 on an internal failure, 130 when
+interrupted. Errors are one line on stderr; --debug shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from spillover import paths
+from spillover.errors import InputError, SpilloverError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as for every other bad input
+        raise InputError(f"{message} (see `{self.prog} --help`)")
+
+
+def _add_article(parser: argparse.ArgumentParser, positional: bool = False) -> None:
+    if positional:
+        parser.add_argument("article", type=Path, help="plain-text article (UTF-8)")
+    else:
+        parser.add_argument(
+            "--article",
+            type=Path,
+            default=paths.DEFAULT_ARTICLE,
+            help="plain-text article (default: the seed article)",
+        )
+
+
+def _add_params(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a parameter (units, reference_snapshot, annotations)",
+    )
+    parser.add_argument("-f", "--params-file", type=Path, help="YAML file of parameters (-p values win)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="spillover", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    extract = commands.add_parser("extract", help="print the mentions of an article as CSV")
+    _add_article(extract, positional=True)
+
+    tables = commands.add_parser("tables", help="write the tidy tables to data/processed/")
+    _add_article(tables)
+    tables.add_argument("--out", type=Path, default=paths.PROCESSED, help="output folder")
+    _add_params(tables)
+
+    annotate = commands.add_parser("annotate", help="print an annotation template (YAML)")
+    _add_article(annotate, positional=True)
+
+    render = commands.add_parser("render", help="execute the notebooks and render the report")
+    _add_article(render)
+    render.add_argument("--out", type=Path, default=paths.REPORTS, help="report folder")
+    render.add_argument("--jobs", type=int, default=0, help="parallel kernels (0: one per core)")
+    render.add_argument("--no-cache", action="store_true", help="rerun every notebook")
+    _add_params(render)
+
+    classroom = commands.add_parser("classroom", help="write student and teacher editions")
+    classroom.add_argument("--out", type=Path, default=paths.REPORTS / "classroom")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from spillover import params
+
+    if args.command == "extract":
+        from spillover.article import read_article
+        from spillover.extract import extract_mentions
+        from spillover.tables import to_csv_text
+
+        sys.stdout.write(to_csv_text(extract_mentions(read_article(args.article))))
+    elif args.command == "annotate":
+        from spillover.annotations import template
+        from spillover.article import read_article
+        from spillover.extract import extract_mentions
+
+        article = read_article(args.article)
+        sys.stdout.write(template(article, extract_mentions(article)))
+    elif args.command == "tables":
+        from spillover.pipeline import write_processed
+
+        values = params.from_cli(args.param, args.params_file)
+        out = write_processed(args.article, values, args.out)
+        print(f"tables written to {out}", file=sys.stderr)
+    elif args.command == "render":
+        from spillover.render import render_report
+
+        values = params.from_cli(args.param, args.params_file)
+        index = render_report(args.article, args.out, values, jobs=args.jobs, use_cache=not args.no_cache)
+        print(f"report written to {index}", file=sys.stderr)
+    elif args.command == "classroom":
+        from spillover.classroom import build_classroom
+
+        out = build_classroom(args.out)
+        print(f"classroom editions written to {out}", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        return run(build_parser().parse_args(argv))
+    except SpilloverError as error:
+        if debug:
+            raise
+        print(f"spillover: error: {error}", file=sys.stderr)
+        return error.exit_status
+    except KeyboardInterrupt:
+        print("spillover: interrupted; nothing was replaced", file=sys.stderr)
+        return 130
+    except Exception as error:  # an internal failure: still one line unless asked
+        if debug:
+            raise
+        print(
+            f"spillover: internal error: {type(error).__name__}: {error} "
+            "(rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""The data dictionary: every table the pipeline writes, every column's type, unit and meaning.
+
+One source of truth, written out as a Frictionless Data Package (``datapackage.json``) beside
+the tables; the tests validate the written CSV files against it with frictionless.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Column(NamedTuple):
+    name: str
+    type: str  # Frictionless Table Schema type: string, integer, number, date, ...
+    unit: str  # "" when the column has no unit
+    description: str
+    required: bool = False
+
+
+_ANCHOR = [
+    Column("quote", "string", "", "the exact text of the figure in the article", True),
+    Column(
+        "start",
+        "integer",
+        "characters",
+        "offset where the quote starts in the article's UTF-8 text: text[start:end] == quote",
+        True,
+    ),
+    Column("end", "integer", "characters", "offset where the quote ends (exclusive)", True),
+]
+_FIGURE_ID = Column("figure_id", "string", "", "id of the annotated figure (data/annotations)", True)
+_DATE = [
+    Column("date", "string", "", "ISO 8601 date, week (2021-W27), month, year, or interval a/b"),
+    Column("date_precision", "string", "", "day, week, month, year or decade"),
+]
+_PEOPLE = [
+    Column("people", "number", "people", "the number stated (empty for vague amounts)"),
+    Column("people_low", "number", "people", "lower bound implied by the wording"),
+    Column("people_high", "number", "people", "upper bound implied by the wording"),
+    Column("qualifier", "string", "", "word that qualifies the number (another, over, many)"),
+]
+_ATTRIBUTED = Column("attributed_to", "string", "", "the source the article names for it")
+
+TABLES: dict[str, tuple[str, list[Column]]] = {
+    "mentions": (
+        "Every numeric expression the extractor finds in the article",
+        [
+            Column("mention_id", "string", "", "m001, m002, ... in order of appearance", True),
+            Column("text", "string", "", "the exact text of the expression", True),
+            Column("start", "integer", "characters", "offset of the text in the article", True),
+            Column("end", "integer", "characters", "end offset (exclusive)", True),
+            Column(
+                "kind",
+                "string",
+                "",
+                "count, percent, fraction, length, area, duration, money, year or date",
+                True,
+            ),
+            Column("value", "number", "see unit", "the number stated (empty for dates and ranges)"),
+            Column("low", "number", "see unit", "lower bound (ranges, vague amounts, qualifiers)"),
+            Column("high", "number", "see unit", "upper bound (ranges, vague amounts, qualifiers)"),
+            Column(
+                "unit",
+                "string",
+                "",
+                "pint unit name (kilometer, mile, month, percent, "
+                "fraction) or currency code; empty for counts",
+            ),
+            Column("qualifier", "string", "", "almost, over, another, many, ... (lower case)"),
+            *_DATE,
+            Column("date_note", "string", "", "how a relative or undated expression was resolved"),
+            Column("rule", "string", "", "the extractor rule that matched"),
+            Column("sentence", "string", "", "the sentence it sits in, white space normalised"),
+            Column("sentence_start", "integer", "characters", "offset of the sentence"),
+            Column("sentence_end", "integer", "characters", "end offset of the sentence"),
+        ],
+    ),
+    "figures": (
+        "One row per annotated figure: its meaning and its numbers",
+        [
+            _FIGURE_ID,
+            Column(
+                "category",
+                "string",
+                "",
+                "refugee_flows, troop_deployments, geography, "
+                "economy_society, casualties, territorial_control, timeline, rhetoric",
+                True,
+            ),
+            Column("measure", "string", "", "what is counted or measured", True),
+            Column("subject", "string", "", "of whom or what", True),
+            Column("place", "string", "", "where"),
+            _ATTRIBUTED,
+            Column("kind", "string", "", "the mention's kind (see mentions.kind)"),
+            Column("value", "number", "see unit", "the number stated"),
+            Column("low", "number", "see unit", "lower bound implied by the wording"),
+            Column("high", "number", "see unit", "upper bound implied by the wording"),
+            Column("unit", "string", "", "unit of value, low and high (people for counts of people)"),
+            Column("qualifier", "string", "", "word that qualifies the number"),
+            *_DATE,
+            Column("when", "string", "", "figure_id of the date this figure is tied to"),
+            Column("same_as", "string", "", "figure_id of the same quantity stated elsewhere"),
+            Column("note", "string", "", "annotator's note"),
+            *_ANCHOR,
+            Column("sentence", "string", "", "the sentence it sits in"),
+            Column("mention_id", "string", "", "the extractor's mention at the same offsets"),
+        ],
+    ),
+    "refugee_flows": (
+        "People who crossed, or may cross, into Tajikistan",
+        [
+            _FIGURE_ID,
+            Column("group", "string", "", "soldiers, civilians or refugees", True),
+            *_PEOPLE,
+            Column("origin", "string", "", "country they left"),
+            Column("destination", "string", "", "where they went"),
+            Column("status", "string", "", "reported (happened) or projected (may happen)", True),
+            Column("outcome", "string", "", "what became of them, as the article says"),
+            *_DATE,
+            _ATTRIBUTED,
+            *_ANCHOR,
+        ],
+    ),
+    "troop_deployments": (
+        "Armed forces the article counts, where they are and their status",
+        [
+            _FIGURE_ID,
+            Column("force", "string", "", "which force", True),
+            Column("country", "string", "", "the country the force belongs to"),
+            Column("location", "string", "", "where it is"),
+            Column("status", "string", "", "stationed, mobilised or fled", True),
+            *_PEOPLE,
+            *_DATE,
+            _ATTRIBUTED,
+            *_ANCHOR,
+        ],
+    ),
+    "border_lengths": (
+        "Lengths of borders, as the article states them and as references give them",
+        [
+            Column(
+                "border",
+                "string",
+                "",
+                "the two countries, alphabetical, joined by an en dash",
+                True,
+            ),
+            Column("country_a", "string", "", "first country (alphabetical)"),
+            Column("country_b", "string", "", "second country (alphabetical)"),
+            Column(
+                "source",
+                "string",
+                "",
+                "article, World Factbook (snapshot), or Natural Earth (scale)",
+                True,
+            ),
+            Column("stated_length", "number", "see stated_unit", "the length as the source states it"),
+            Column("stated_unit", "string", "", "pint unit name of stated_length"),
+            Column("length_km", "number", "km", "the length in kilometres (converted with pint)"),
+            Column("length_mi", "number", "mi", "the length in statute miles (converted with pint)"),
+            Column("figure_id", "string", "", "id of the annotated figure (article rows)"),
+            Column("quote", "string", "", "the exact text in the article (article rows)"),
+            Column("start", "integer", "characters", "offset of the quote (article rows)"),
+            Column("end", "integer", "characters", "end offset of the quote (article rows)"),
+            Column("reference", "string", "", "the file and field a reference row comes from"),
+        ],
+    ),
+    "timeline": (
+        "Dated events the article names, with relative dates resolved",
+        [
+            _FIGURE_ID,
+            *_DATE,
+            Column("date_start", "date", "", "first day the date can mean", True),
+            Column("date_end", "date", "", "last day the date can mean", True),
+            Column("event", "string", "", "what happened", True),
+            Column("actors", "string", "", "who acted, separated by semicolons"),
+            Column("date_note", "string", "", "how a relative date was resolved"),
+            *_ANCHOR,
+        ],
+    ),
+}
+
+
+def columns(table: str) -> list[str]:
+    return [c.name for c in TABLES[table][1]]
+
+
+def datapackage(tables: list[str] | None = None) -> dict:
+    """The Frictionless Data Package descriptor of the tables (paths relative to it)."""
+    resources = []
+    for name in tables or list(TABLES):
+        description, cols = TABLES[name]
+        resources.append(
+            {
+                "name": name.replace("_", "-"),
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "encoding": "utf-8",
+                "description": description,
+                "schema": {
+                    "fields": [
+                        {
+                            "name": c.name,
+                            "type": c.type,
+                            "description": c.description,
+                            **({"unit": c.unit} if c.unit else {}),
+                            **({"constraints": {"required": True}} if c.required else {}),
+                        }
+                        for c in cols
+                    ]
+                },
+            }
+        )
+    return {"name": "spillover", "profile": "tabular-data-package", "resources": resources}

@@ -1,0 +1,322 @@
+"""From article, mentions and annotations to the tidy tables in data/processed/.
+
+Three steps, as every pipeline step here: load (read the article, extract, annotate),
+process (one small function per table), save (all tables written to a temporary folder, then
+moved into place, so a failure never leaves a half-written set).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from spillover import paths, schema
+from spillover.annotations import Annotations, check_coverage, load_annotations
+from spillover.article import Article, read_article
+from spillover.errors import InputError
+from spillover.extract import extract_mentions, units
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything read from disk for one article."""
+
+    article: Article
+    mentions: pd.DataFrame
+    annotations: Annotations | None
+
+
+def load(
+    article_path: Path | str = paths.DEFAULT_ARTICLE, annotations_path: Path | str | None = None
+) -> Inputs:
+    """Read the article, find its mentions and, if there is an annotation file, check it.
+
+    With ``annotations_path`` None the curated file data/annotations/<stem>.yaml is used when
+    it exists; an article without one gets mentions and a timeline only.
+    """
+    article = read_article(article_path)
+    mentions = extract_mentions(article)
+    if annotations_path is None:
+        candidate = paths.default_annotations(article.path)
+        annotations_path = candidate if candidate.is_file() else None
+    annotations = None
+    if annotations_path is not None:
+        annotations = load_annotations(annotations_path, article)
+        check_coverage(annotations, mentions)
+    return Inputs(article, mentions, annotations)
+
+
+# --- process ------------------------------------------------------------------------------------
+
+
+def _conform(rows: list[dict], table: str) -> pd.DataFrame:
+    """A DataFrame with exactly the data dictionary's columns, in its order."""
+    frame = pd.DataFrame(rows, columns=schema.columns(table))
+    for column in schema.TABLES[table][1]:
+        if column.type == "integer":
+            frame[column.name] = frame[column.name].astype("Int64")
+        elif column.type == "number":
+            frame[column.name] = frame[column.name].astype("float64")
+        else:
+            frame[column.name] = frame[column.name].fillna("").astype("str")
+    return frame
+
+
+def figures_table(inputs: Inputs) -> pd.DataFrame:
+    """One row per annotated figure: the annotation's meaning, the mention's numbers."""
+    if inputs.annotations is None:
+        return _conform([], "figures")
+    by_span = {(r.start, r.end): r for r in inputs.mentions.itertuples()}
+    rows = {}
+    for figure in inputs.annotations.figures:
+        mention = by_span.get((figure["start"], figure["end"]))
+        numbers = {}
+        if mention is not None:
+            numbers = {
+                k: getattr(mention, k)
+                for k in (
+                    "kind",
+                    "value",
+                    "low",
+                    "high",
+                    "unit",
+                    "qualifier",
+                    "date",
+                    "date_precision",
+                    "sentence",
+                    "mention_id",
+                )
+            }
+        if figure.get("unit"):
+            numbers["unit"] = figure["unit"]
+        rows[figure["id"]] = {
+            **numbers,
+            "figure_id": figure["id"],
+            **{
+                k: figure.get(k, "")
+                for k in (
+                    "category",
+                    "measure",
+                    "subject",
+                    "place",
+                    "attributed_to",
+                    "when",
+                    "same_as",
+                    "note",
+                )
+            },
+            "quote": figure["quote"]["exact"],
+            "start": figure["start"],
+            "end": figure["end"],
+        }
+    # A figure tied to a date ('when') takes that date.
+    for row in rows.values():
+        if row["when"] and not row.get("date"):
+            row["date"] = rows[row["when"]].get("date", "")
+            row["date_precision"] = rows[row["when"]].get("date_precision", "")
+    return _conform(list(rows.values()), "figures")
+
+
+def _records(inputs: Inputs, figures: pd.DataFrame, table: str) -> list[dict]:
+    """Rows of a thematic table: each figure whose annotation has a record for it."""
+    if inputs.annotations is None:
+        return []
+    by_id = figures.set_index("figure_id")
+    rows = []
+    for figure in inputs.annotations.figures:
+        record = (figure.get("record") or {}).get(table)
+        if record is None:
+            continue
+        row = by_id.loc[figure["id"]]
+        rows.append(
+            {
+                **record,
+                "figure_id": figure["id"],
+                "people": row["value"],
+                "people_low": row["low"],
+                "people_high": row["high"],
+                "qualifier": row["qualifier"],
+                "date": row["date"],
+                "date_precision": row["date_precision"],
+                "attributed_to": row["attributed_to"],
+                "quote": row["quote"],
+                "start": row["start"],
+                "end": row["end"],
+            }
+        )
+    return rows
+
+
+def refugee_flows_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
+    return _conform(_records(inputs, figures, "refugee_flows"), "refugee_flows")
+
+
+def troop_deployments_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
+    return _conform(_records(inputs, figures, "troop_deployments"), "troop_deployments")
+
+
+def convert(value: float, unit: str, to: str) -> float:
+    """A length in another unit, converted by pint (no hand-typed factors)."""
+    return float(units().Quantity(value, unit).to(to).magnitude)
+
+
+def border_lengths_table(
+    inputs: Inputs, figures: pd.DataFrame, reference: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The article's border lengths, followed by reference rows when they are given."""
+    rows = []
+    for record in _records(inputs, figures, "border_lengths"):
+        figure = figures.set_index("figure_id").loc[record["figure_id"]]
+        rows.append(
+            {
+                **{
+                    k: record[k]
+                    for k in (
+                        "border",
+                        "country_a",
+                        "country_b",
+                        "figure_id",
+                        "quote",
+                        "start",
+                        "end",
+                    )
+                },
+                "source": "article",
+                "stated_length": figure["value"],
+                "stated_unit": figure["unit"],
+                "length_km": convert(figure["value"], figure["unit"], "km"),
+                "length_mi": convert(figure["value"], figure["unit"], "mi"),
+            }
+        )
+    table = _conform(rows, "border_lengths")
+    if reference is not None and len(reference):
+        table = pd.concat(
+            [table, _conform(reference.to_dict("records"), "border_lengths")], ignore_index=True
+        )
+    return table
+
+
+def date_range(date: str, precision: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day an ISO 8601 date of a given precision can mean (None if unresolved)."""
+    if not date or date.startswith("--"):
+        return None
+    if "/" in date:
+        first, last = (date_range(part, precision) for part in date.split("/"))
+        return (first[0], last[1]) if first and last else None
+    if precision == "day":
+        day = dt.date.fromisoformat(date)
+        return day, day
+    if precision == "week":
+        year, week = date.split("-W")
+        monday = dt.date.fromisocalendar(int(year), int(week), 1)
+        return monday, monday + dt.timedelta(days=6)
+    if precision == "month":
+        year, month = (int(p) for p in date.split("-"))
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    year = int(date[:4])
+    span = 10 if precision == "decade" else 1
+    return dt.date(year, 1, 1), dt.date(year + span - 1, 12, 31)
+
+
+def timeline_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
+    """Dated events: annotated ones, or, without annotations, every dated mention."""
+    notes = inputs.mentions.set_index("start")["date_note"].to_dict()
+    rows = []
+    if inputs.annotations is not None:
+        by_id = figures.set_index("figure_id")
+        for figure in inputs.annotations.figures:
+            record = (figure.get("record") or {}).get("timeline")
+            if record is not None:
+                row = by_id.loc[figure["id"]]
+                rows.append(
+                    {
+                        **record,
+                        "figure_id": figure["id"],
+                        "date": row["date"],
+                        "date_precision": row["date_precision"],
+                        "date_note": notes.get(row["start"], ""),
+                        "quote": row["quote"],
+                        "start": row["start"],
+                        "end": row["end"],
+                    }
+                )
+    else:
+        for mention in inputs.mentions.itertuples():
+            if mention.kind in ("date", "year"):
+                rows.append(
+                    {
+                        "figure_id": "",
+                        "date": mention.date,
+                        "date_precision": mention.date_precision,
+                        "event": mention.sentence,
+                        "actors": "",
+                        "date_note": mention.date_note,
+                        "quote": mention.text,
+                        "start": mention.start,
+                        "end": mention.end,
+                    }
+                )
+    dated = []
+    for row in rows:
+        span = date_range(row["date"], row["date_precision"])
+        if span is not None:
+            dated.append({**row, "date_start": span[0].isoformat(), "date_end": span[1].isoformat()})
+    table = _conform(dated, "timeline")
+    return table.sort_values(["date_start", "start"], kind="stable").reset_index(drop=True)
+
+
+def build_tables(inputs: Inputs, reference_borders: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    figures = figures_table(inputs)
+    return {
+        "mentions": _conform(inputs.mentions.to_dict("records"), "mentions"),
+        "figures": figures,
+        "refugee_flows": refugee_flows_table(inputs, figures),
+        "troop_deployments": troop_deployments_table(inputs, figures),
+        "border_lengths": border_lengths_table(inputs, figures, reference_borders),
+        "timeline": timeline_table(inputs, figures),
+    }
+
+
+# --- save -------------------------------------------------------------------------------------
+
+
+def to_csv_text(table: pd.DataFrame) -> str:
+    """The one CSV dialect of the project (UTF-8, LF line ends, shortest float repr)."""
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path | str = paths.PROCESSED) -> Path:
+    """Write every table and datapackage.json; all or nothing."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".tables-", dir=out_dir))
+    except OSError as error:
+        raise InputError(
+            f"cannot write tables to {out_dir}: {error.strerror}; choose a writable folder"
+        ) from None
+    try:
+        for name, table in tables.items():
+            (staging / f"{name}.csv").write_text(to_csv_text(table), encoding="utf-8")
+        descriptor = schema.datapackage(list(tables))
+        (staging / "datapackage.json").write_text(
+            json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        for item in sorted(staging.iterdir()):
+            os.replace(item, out_dir / item.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out_dir
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
