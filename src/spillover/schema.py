@@ -178,6 +178,46 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             *_ANCHOR,
         ],
     ),
+    "findings": (
+        "Checks of the article's figures against reference data and against each other",
+        [
+            Column("finding_id", "string", "", "id of the check", True),
+            Column("claim", "string", "", "what the article claims, in short plain words", True),
+            Column("figure_id", "string", "", "the article figure checked", True),
+            Column("article_value", "number", "see article_unit", "the article's number"),
+            Column("article_unit", "string", "", "unit of article_value"),
+            *_ANCHOR,
+            Column("reference_value", "number", "see reference_unit", "the figure it is checked against"),
+            Column("reference_unit", "string", "", "unit of reference_value"),
+            Column("reference_source", "string", "", "dataset, snapshot, file and field of the reference"),
+            Column("comparison", "string", "", "the computed comparison (difference, ratio, share)"),
+            Column("verdict", "string", "", "consistent, inconsistent or not comparable", True),
+            Column("reason", "string", "", "the verdict's reason, in plain words", True),
+        ],
+    ),
+    "factbook": (
+        "World Factbook figures of the region's countries, parsed from one snapshot",
+        [
+            Column("country", "string", "", "country (Factbook short name)", True),
+            Column("gec", "string", "", "Factbook GEC code (file name)", True),
+            Column("iso3", "string", "", "ISO 3166-1 alpha-3 code", True),
+            Column(
+                "field",
+                "string",
+                "",
+                "land_boundary_km, population, area, drinking_water_improved, "
+                "drinking_water_unimproved, below_poverty_line, remittances_gdp, ...",
+                True,
+            ),
+            Column("value", "number", "see unit", "the figure", True),
+            Column("unit", "string", "", "km, sq km, people, percent, degrees", True),
+            Column("qualifier", "string", "", "border partner, total/urban/rural, capital name"),
+            Column("estimate_year", "integer", "", "year of the estimate, where the Factbook gives it"),
+            Column("snapshot", "string", "", "date of the Factbook snapshot", True),
+            Column("source_path", "string", "", "the JSON file it was parsed from", True),
+            Column("source_text", "string", "", "the text it was parsed from (tags stripped)"),
+        ],
+    ),
 }
 
 

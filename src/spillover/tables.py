@@ -23,7 +23,8 @@ from spillover import paths, schema
 from spillover.annotations import Annotations, check_coverage, load_annotations
 from spillover.article import Article, read_article
 from spillover.errors import InputError
-from spillover.extract import extract_mentions, units
+from spillover.extract import extract_mentions
+from spillover.units import convert
 
 
 @dataclass(frozen=True)
@@ -162,11 +163,6 @@ def refugee_flows_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
 
 def troop_deployments_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
     return _conform(_records(inputs, figures, "troop_deployments"), "troop_deployments")
-
-
-def convert(value: float, unit: str, to: str) -> float:
-    """A length in another unit, converted by pint (no hand-typed factors)."""
-    return float(units().Quantity(value, unit).to(to).magnitude)
 
 
 def border_lengths_table(
