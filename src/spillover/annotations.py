@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import fastjsonschema
 import pandas as pd
 import yaml
 
@@ -126,9 +127,10 @@ def load_annotations(path: Path | str, article: Article) -> Annotations:
         raise _fail(path, where, f"{problem}; fix the YAML syntax") from None
     if not isinstance(data, dict):
         raise _fail(path, "top level", "expected a mapping with a 'figures' list")
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data))
-    if error is not None:
-        raise _fail(path, _schema_location(data, error), error.message) from None
+    try:
+        _validator()(data)
+    except fastjsonschema.JsonSchemaValueException as error:
+        raise _fail(path, _schema_location(data, error), _schema_problem(error)) from None
     strict = data.get("sha256") in (None, article.sha256)
     figures = [_anchor(path, f, i, "figures", article.text, strict) for i, f in enumerate(data["figures"])]
     excluded = [
@@ -139,14 +141,28 @@ def load_annotations(path: Path | str, article: Article) -> Annotations:
     return Annotations(path, figures, excluded)
 
 
-def _schema_location(data: dict, error: jsonschema.ValidationError) -> str:
-    parts = list(error.absolute_path)
+@cache
+def _validator():  # noqa: ANN202
+    """The compiled schema (fastjsonschema: compiled once, and light to import)."""
+    return fastjsonschema.compile(SCHEMA)
+
+
+def _schema_location(data: dict, error: fastjsonschema.JsonSchemaValueException) -> str:
+    parts = [int(p) if p.isdigit() else p for p in (error.path or [])[1:]]
     if len(parts) >= 2 and parts[0] in ("figures", "excluded"):
         entry = data[parts[0]][parts[1]]
         where = _where(entry if isinstance(entry, dict) else {}, parts[1], parts[0])
         rest = ".".join(str(p) for p in parts[2:])
         return f"{where}{' ' + rest if rest else ''}"
     return ".".join(str(p) for p in parts) or "top level"
+
+
+def _schema_problem(error: fastjsonschema.JsonSchemaValueException) -> str:
+    """The validator's message without its 'data.figures[0]...' prefix."""
+    message = error.message
+    if error.name and message.startswith(error.name):
+        message = message[len(error.name) :].strip()
+    return message
 
 
 def locate(selector: dict, text: str) -> list[tuple[int, int]]:

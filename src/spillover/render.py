@@ -1,0 +1,437 @@
+"""Execute the notebooks with papermill and render them into one offline HTML page.
+
+The steps: check every input (article, annotations, parameters, output folder) before any
+kernel starts; execute the notebooks in parallel, each skipped when a cache entry keyed on
+the content of all its inputs exists; assemble index.html; then move the new report into
+place item by item, so a failure or an interrupt leaves the previous report as it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from spillover import paths
+from spillover.article import read_text
+from spillover.errors import InputError, SpilloverError
+
+CACHE = paths.ROOT / ".cache" / "render"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+CHART_MIME = "application/vnd.spillover.chart+json"  # a chart's caption, source and alt text
+KERNEL = "python3"
+# Metadata that papermill and nbclient stamp with times; removed so outputs are reproducible.
+_VOLATILE_CELL_METADATA = ("execution", "papermill")
+
+
+@dataclass(frozen=True)
+class Job:
+    notebook: Path
+    parameters: dict[str, str]
+    key: str
+
+
+def notebooks() -> list[Path]:
+    """The report's chapters, in run order (notebooks/NN-name.ipynb)."""
+    return sorted(paths.NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def _read_notebook(path: Path) -> dict:
+    """A notebook as plain JSON (nbformat is slow to import; only execution needs it)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _tags(cell: dict) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def declared_parameters(notebook: Path) -> list[str]:
+    """Names assigned in the cell tagged 'parameters' (papermill's convention)."""
+    for cell in _read_notebook(notebook)["cells"]:
+        if "parameters" in _tags(cell):
+            names = []
+            for line in _source(cell).splitlines():
+                head = line.split("#", 1)[0].split("=", 1)[0].split(":", 1)[0].strip()
+                if head.isidentifier() and "=" in line:
+                    names.append(head)
+            return names
+    raise InputError(f"notebook {notebook.name} has no cell tagged 'parameters'")
+
+
+def _digest(items: Iterable[bytes]) -> str:
+    h = hashlib.sha256()
+    for item in items:
+        h.update(hashlib.sha256(item).digest())
+    return h.hexdigest()
+
+
+def _tree_digest(root: Path, pattern: str = "*") -> bytes:
+    files = sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    return _digest(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in files).encode()
+
+
+def _relative(path: Path) -> str:
+    """A path as a notebook parameter: relative to the project root when inside it."""
+    path = path.resolve()
+    try:
+        return path.relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def annotations_for(article: Path, values: dict[str, str]) -> Path | None:
+    """The annotation file a render uses: the parameter, else the article's curated file."""
+    if values.get("annotations"):
+        return Path(values["annotations"])
+    default = paths.default_annotations(article)
+    return default if default.is_file() else None
+
+
+def plan(article: Path, values: dict[str, str]) -> tuple[list[Job], str]:
+    """One job per notebook, with its parameters and the cache key of all its inputs, and the
+    key of the tables. Keys are computed from raw bytes: nothing is parsed yet."""
+    text, _ = read_text(article)
+    annotations = annotations_for(article, values)
+    shared = [
+        text.encode(),
+        read_text(annotations, "annotation file")[1] if annotations else b"",
+        _tree_digest(paths.REFERENCE),
+        _tree_digest(Path(__file__).parent),
+        (paths.ROOT / "requirements.lock").read_bytes(),
+    ]
+    given = {
+        "article_path": _relative(article),
+        "annotations_path": _relative(annotations) if annotations else "",
+        "figures_dir": "figures",
+        "units": values["units"],
+        "reference_snapshot": values["reference_snapshot"],
+    }
+    jobs = []
+    for notebook in notebooks():
+        declared = declared_parameters(notebook)
+        chosen = {name: given[name] for name in declared if name in given}
+        key = _digest([*shared, notebook.read_bytes(), json.dumps(chosen, sort_keys=True).encode()])
+        jobs.append(Job(notebook, chosen, key))
+    tables_key = "tables-" + _digest([*shared, json.dumps(values, sort_keys=True).encode()])
+    return jobs, tables_key
+
+
+def scrub(nb: dict) -> dict:
+    """Remove run times and durations, so the same inputs give the same notebook bytes."""
+    papermill = nb["metadata"].get("papermill", {})
+    for name in ("start_time", "end_time", "duration", "exception", "input_path", "output_path"):
+        papermill.pop(name, None)
+    for cell in nb["cells"]:
+        for name in _VOLATILE_CELL_METADATA:
+            cell["metadata"].pop(name, None)
+    return nb
+
+
+def _execute(job: Job, workdir: Path) -> Path:
+    """Run one notebook with papermill in `workdir`; the executed copy is cached."""
+    entry = CACHE / job.key
+    if (entry / "notebook.ipynb").is_file():
+        return entry
+    import papermill
+    scratch = Path(tempfile.mkdtemp(prefix=f".{job.notebook.stem}-", dir=workdir))
+    output = scratch / "notebook.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(job.notebook),
+            str(output),
+            parameters={**job.parameters, "figures_dir": str(scratch / "figures")}
+            if "figures_dir" in job.parameters
+            else job.parameters,
+            kernel_name=KERNEL,
+            cwd=str(paths.ROOT),
+            progress_bar=False,
+            log_output=False,
+            # The kernel's own start-up warnings are noise to a reader of `make report`.
+            extra_arguments=["--log-level=ERROR"],
+        )
+    except papermill.PapermillExecutionError as error:
+        raise SpilloverError(
+            f"notebook {job.notebook.name} failed in cell {error.exec_count}: "
+            f"{error.ename}: {error.evalue}"
+        ) from None
+    import nbformat
+
+    nb = scrub(nbformat.read(output, as_version=4))
+    _restore_parameters(nb, job.parameters)
+    nbformat.write(nb, output)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(scratch, entry)
+    except OSError:  # another render stored the same entry first
+        shutil.rmtree(scratch, ignore_errors=True)
+    return entry
+
+
+def _restore_parameters(nb: dict, parameters: dict[str, str]) -> None:
+    """Record the job's parameters (the figures folder project-relative, not the scratch path)
+    and give the injected cell a fixed id in place of papermill's random one."""
+    nb["metadata"].setdefault("papermill", {})["parameters"] = dict(parameters)
+    for cell in nb["cells"]:
+        if "injected-parameters" in _tags(cell):
+            cell["id"] = "injected-parameters"
+            lines = [line for line in _source(cell).splitlines() if not line.startswith("figures_dir")]
+            if "figures_dir" in parameters:
+                lines.append(f'figures_dir = "{parameters["figures_dir"]}"')
+            cell["source"] = "\n".join(lines)
+
+
+def execute_all(jobs: list[Job], workdir: Path, max_workers: int = 0) -> list[Path]:
+    """Execute the jobs on parallel kernels (one per core by default); cache entries back."""
+    workers = max_workers or os.cpu_count() or 1
+    with ThreadPoolExecutor(max_workers=min(workers, max(len(jobs), 1))) as pool:
+        return list(pool.map(lambda job: _execute(job, workdir), jobs))
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+
+def _plotly_js() -> str:
+    return (resources.files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+
+
+def _script_json(data: object) -> str:
+    """JSON safe inside a <script> element."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _markdown(text: str) -> str:
+    """Markdown of our own notebooks (trusted) to HTML; mistune is what nbconvert uses."""
+    import mistune
+
+    return mistune.html(text)
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
+
+
+def _joined(value: object) -> object:
+    """Notebook JSON stores multi-line text as a list of lines."""
+    return "".join(value) if isinstance(value, list) else value
+
+
+def _output_html(output: dict, chart_ids: set[str]) -> str:
+    kind = output.get("output_type")
+    if kind == "stream":
+        return f'<pre class="stream">{html.escape(_joined(output.get("text", "")))}</pre>'
+    if kind == "error":
+        return f'<pre class="error">{html.escape(output.get("ename", ""))}</pre>'
+    data = {mime: _joined(value) for mime, value in output.get("data", {}).items()}
+    if PLOTLY_MIME in data and CHART_MIME in data:
+        meta = data[CHART_MIME]
+        name = _slug(meta["name"])
+        if name in chart_ids:
+            raise SpilloverError(f"two charts are named {meta['name']!r}; chart names must be unique")
+        chart_ids.add(name)
+        return (
+            f'<figure class="chart" id="chart-{name}">'
+            f'<div class="plot" id="plot-{name}" role="img" aria-label="{html.escape(meta["alt"])}"></div>'
+            f'<script type="application/json" class="plot-data" data-target="plot-{name}">'
+            f"{_script_json(data[PLOTLY_MIME])}</script>"
+            f"<figcaption>{html.escape(meta['caption'])}"
+            f'<span class="source">Source: {html.escape(meta["source"])}</span></figcaption></figure>'
+        )
+    if "text/html" in data:
+        return f'<div class="output">{data["text/html"]}</div>'
+    if "text/markdown" in data:
+        return f'<div class="output">{_markdown(data["text/markdown"])}</div>'
+    if "image/png" in data:
+        return f'<img alt="" src="data:image/png;base64,{data["image/png"].strip()}">'
+    if "text/plain" in data:
+        return f'<pre class="stream">{html.escape(data["text/plain"])}</pre>'
+    return ""
+
+
+def _chapter_html(nb: dict, index: int, chart_ids: set[str]) -> tuple[str, list]:
+    """A notebook as a section; returns its HTML and its headings (level, id, text)."""
+    parts, headings = [], []
+    for cell in nb["cells"]:
+        tags, source = _tags(cell), _source(cell)
+        if cell["cell_type"] == "markdown":
+            rendered = _markdown(source)
+            for line in source.splitlines():
+                if line.startswith(("# ", "## ")):
+                    level = 1 if line.startswith("# ") else 2
+                    text = line.lstrip("# ").strip()
+                    anchor = f"s{index}-{_slug(text)}"
+                    headings.append((level, anchor, text))
+                    tag = f"h{level}"
+                    rendered = rendered.replace(f"<{tag}>", f'<{tag} id="{anchor}">', 1)
+            parts.append(rendered)
+        elif cell["cell_type"] == "code":
+            label = "Parameters" if {"parameters", "injected-parameters"} & set(tags) else "Code"
+            parts.append(
+                f'<details class="code"><summary>{label}</summary>'
+                f"<pre><code>{html.escape(source)}</code></pre></details>"
+            )
+            parts.extend(_output_html(o, chart_ids) for o in cell.get("outputs", []))
+    return f'<section class="chapter">{"".join(parts)}</section>', headings
+
+
+def _downloads(tables_dir: Path) -> str:
+    links = []
+    for csv in sorted(tables_dir.glob("*.csv")):
+        payload = base64.b64encode(csv.read_bytes()).decode()
+        links.append(
+            f'<li><a download="{csv.name}" href="data:text/csv;base64,{payload}">{csv.name}</a></li>'
+        )
+    return "".join(links)
+
+
+def assemble(executed: list[Path], tables_dir: Path, title: str) -> str:
+    """The whole report as one self-contained HTML page."""
+    chapters, toc, chart_ids = [], [], set()
+    for index, entry in enumerate(executed, start=1):
+        nb = _read_notebook(entry / "notebook.ipynb")
+        body, headings = _chapter_html(nb, index, chart_ids)
+        chapters.append(body)
+        toc.extend(headings)
+    toc_html = "".join(
+        f'<li class="toc-{level}"><a href="#{anchor}">{html.escape(text)}</a></li>'
+        for level, anchor, text in toc
+    )
+    template = (resources.files("spillover") / "templates" / "report.html").read_text(encoding="utf-8")
+    page = (
+        template.replace("{{title}}", html.escape(title))
+        .replace("{{toc}}", toc_html)
+        .replace("{{downloads}}", _downloads(tables_dir))
+        .replace("{{plotly_js}}", _plotly_js().replace("</script", "<\\/script"))
+    )
+    # Only the page's own scripts may run (their hashes in the Content-Security-Policy): a
+    # script smuggled in through an article would be blocked even if escaping failed.
+    hashes = " ".join(f"'{_csp_hash(s)}'" for s in _inline_scripts(page))
+    page = page.replace("{{script_hashes}}", hashes)
+    return page.replace("{{chapters}}", "\n".join(chapters))
+
+
+def _inline_scripts(page: str) -> list[str]:
+    return re.findall(r"<script>(.*?)</script>", page, flags=re.DOTALL)
+
+
+def _csp_hash(script: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+
+
+# --- the render --------------------------------------------------------------------------------
+
+
+def _writable_parent(out: Path) -> Path:
+    out = out.resolve()
+    parent = out if out.is_dir() else out.parent
+    if out.exists() and not out.is_dir():
+        raise InputError(f"output {out} is a file, not a folder; choose a folder")
+    if not parent.exists():
+        try:
+            parent.mkdir(parents=True)
+        except OSError as error:
+            raise InputError(f"cannot create output folder {parent}: {error.strerror}") from None
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"output folder {parent} is not writable; choose another with --out")
+    return out
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Move each new item into `out`, replacing its old version; index.html goes last."""
+    out.mkdir(parents=True, exist_ok=True)
+    items = sorted(staging.iterdir(), key=lambda p: p.name == "index.html")
+    for item in items:
+        target = out / item.name
+        if target.is_dir() and not target.is_symlink():
+            trash = Path(tempfile.mkdtemp(prefix=".old-", dir=out))
+            os.replace(target, trash / item.name)
+            os.replace(item, target)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            os.replace(item, target)
+
+
+def render_report(
+    article: Path | str = paths.DEFAULT_ARTICLE,
+    out: Path | str = paths.REPORTS,
+    values: dict[str, str] | None = None,
+    jobs: int = 0,
+    use_cache: bool = True,
+) -> Path:
+    """Render the report of an article into `out`; returns the path of index.html."""
+    from spillover import params
+
+    article = Path(article)
+    values = params.validate(values or {})
+    out = _writable_parent(Path(out))
+    job_list, tables_key = plan(article, values)
+    entries = [CACHE / job.key for job in job_list] + [CACHE / tables_key]
+    if not use_cache:
+        for entry in entries:
+            shutil.rmtree(entry, ignore_errors=True)
+    if not all(entry.is_dir() for entry in entries):
+        _check_inputs(article, values)  # one-line errors before any kernel starts
+    staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out.parent))
+    try:
+        tables_dir = _tables(article, values, tables_key, staging)
+        executed = execute_all(job_list, staging, jobs)
+        for scratch in staging.glob(".*"):
+            shutil.rmtree(scratch, ignore_errors=True)
+        shutil.copytree(tables_dir, staging / "data")
+        (staging / "notebooks").mkdir()
+        (staging / "figures").mkdir()
+        for job, entry in zip(job_list, executed, strict=True):
+            shutil.copyfile(entry / "notebook.ipynb", staging / "notebooks" / job.notebook.name)
+            if (entry / "figures").is_dir():
+                shutil.copytree(entry / "figures", staging / "figures", dirs_exist_ok=True)
+        page = assemble(executed, staging / "data", _title(article))
+        (staging / "index.html").write_text(page, encoding="utf-8")
+        _swap_in(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out / "index.html"
+
+
+def _check_inputs(article: Path, values: dict[str, str]) -> None:
+    from spillover.tables import load
+
+    load(article, values.get("annotations") or None)
+
+
+def _tables(article: Path, values: dict[str, str], key: str, workdir: Path) -> Path:
+    """The tidy tables of the render (cached like the notebooks)."""
+    entry = CACHE / key
+    if not entry.is_dir():
+        from spillover.pipeline import article_tables
+        from spillover.tables import write_tables
+
+        scratch = Path(tempfile.mkdtemp(prefix=".tables-", dir=workdir))
+        write_tables(article_tables(article, values), scratch)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(scratch, entry)
+        except OSError:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return entry
+
+
+def _title(article: Path) -> str:
+    from spillover.article import read_article
+
+    parsed = read_article(article)
+    return parsed.title.text if parsed.title else article.name

@@ -1,0 +1,200 @@
+"""What a notebook calls: check its parameters, load the tables, and display tables, charts and
+the article with provenance. Everything shown is escaped here, since an article is untrusted.
+
+A chart is published as one display output carrying the plotly JSON (JupyterLab draws it; the
+renderer turns it into a div with a fixed id) and its alt text as plain text; the static
+matplotlib twin is saved to the figures folder.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from spillover import params as parameters
+from spillover import paths
+from spillover.article import Article
+from spillover.errors import ParameterError
+from spillover.render import CHART_MIME, PLOTLY_MIME
+
+
+@dataclass
+class Context:
+    """The inputs of one notebook run, checked, and the tables built from them."""
+
+    article_path: Path
+    figures_dir: Path
+    params: dict[str, str]
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+    article: Article = field(repr=False)
+
+
+def resolve(path: str, default: Path) -> Path:
+    """A parameter path: '' means the project default; relative paths are tried against the
+    working folder, then the project root (so a copied notebook still finds the data)."""
+    if not path:
+        return default
+    candidate = Path(path)
+    if candidate.is_absolute() or candidate.exists():
+        return candidate
+    return paths.ROOT / candidate
+
+
+def start(
+    article_path: str = "",
+    annotations_path: str = "",
+    figures_dir: str = "",
+    units: str = "km",
+    reference_snapshot: str = "2021-07-01",
+) -> Context:
+    """Check a notebook's parameters and load every table (one-line errors on bad input)."""
+    from spillover.article import read_article
+    from spillover.pipeline import article_tables
+
+    article = resolve(article_path, paths.DEFAULT_ARTICLE)
+    values = {"units": units, "reference_snapshot": reference_snapshot}
+    if annotations_path:
+        values["annotations"] = str(resolve(annotations_path, Path(annotations_path)))
+    checked = parameters.validate(values)
+    figures = resolve(figures_dir, paths.FIGURES)
+    try:
+        figures.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ParameterError(f"figures_dir {figures} cannot be created: {error.strerror}") from None
+    return Context(article, figures, checked, article_tables(article, checked), read_article(article))
+
+
+def quote_anchor(start: int, end: int) -> str:
+    """The id of a quote's highlight in the report's copy of the article."""
+    return f"q-{int(start)}-{int(end)}"
+
+
+def table_html(table: pd.DataFrame, max_rows: int = 60) -> str:
+    """An escaped HTML table whose quotes link to their place in the article."""
+    shown = table.head(max_rows)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    body = []
+    has_anchor = {"quote", "start", "end"} <= set(shown.columns)
+    for row in shown.itertuples(index=False):
+        cells = []
+        for column, value in zip(shown.columns, row, strict=True):
+            text = "" if pd.isna(value) else _format(value)
+            if column == "quote" and has_anchor and text and not pd.isna(row.start):
+                anchor = quote_anchor(row.start, row.end)
+                cell = f'<a class="quote" href="#{anchor}">{html.escape(text)}</a>'
+            else:
+                cell = html.escape(text)
+            cells.append(f"<td>{cell}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    more = f"<caption>first {max_rows} of {len(table)} rows</caption>" if len(table) > max_rows else ""
+    return (
+        f'<div class="table-wrap"><table class="data">{more}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _format(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else f"{value:g}"
+    return str(value)
+
+
+class _Bundle:
+    """A display object with a fixed MIME bundle (IPython's display protocol)."""
+
+    def __init__(self, bundle: dict):
+        self.bundle = bundle
+
+    def _repr_mimebundle_(self, include=None, exclude=None):  # noqa: ANN001
+        return self.bundle
+
+
+def show_table(table: pd.DataFrame, max_rows: int = 60) -> _Bundle:
+    """Display a table: escaped HTML with quote links, and plain text for nbval to compare."""
+    return _Bundle(
+        {"text/html": table_html(table, max_rows), "text/plain": table.head(max_rows).to_string()}
+    )
+
+
+def show_text(markdown_text: str) -> _Bundle:
+    """A sentence computed from the data; any untrusted part must already be escaped."""
+    return _Bundle({"text/markdown": markdown_text, "text/plain": markdown_text})
+
+
+def md(value: object) -> str:
+    """Escape a value for Markdown/HTML output (article text is untrusted)."""
+    text = html.escape(str(value))
+    for char in "*_`[]<>#|":
+        text = text.replace(char, f"&#{ord(char)};")
+    return text
+
+
+def chart_bundle(name: str, plotly_figure, caption: str, source: str, alt: str) -> _Bundle:  # noqa: ANN001
+    """The display bundle of one chart (plotly JSON plus the chart's texts)."""
+    figure_json = json.loads(plotly_figure.to_json())
+    meta = {"name": name, "caption": caption, "source": source, "alt": alt}
+    return _Bundle(
+        {
+            PLOTLY_MIME: figure_json,
+            CHART_MIME: meta,
+            "text/plain": f"[chart {name}] {alt}",
+        }
+    )
+
+
+def article_html(article: Article, figures: pd.DataFrame, mentions: pd.DataFrame) -> str:
+    """The article's paragraphs, escaped, with every mention highlighted and every annotated
+    figure titled with its meaning; each highlight has the id the tables link to."""
+    meaning = {
+        (int(r.start), int(r.end)): f"{r.figure_id}: {r.measure} ({r.subject})"
+        for r in figures.itertuples()
+    }
+    spans = sorted({(int(r.start), int(r.end)) for r in mentions.itertuples()} | set(meaning))
+    parts = []
+    for paragraph in article.paragraphs:
+        out, position = [], paragraph.start
+        for start, end in spans:
+            if start < paragraph.start or end > paragraph.end or start < position:
+                continue
+            out.append(html.escape(" ".join(article.text[position:start].split(" "))))
+            label = meaning.get((start, end), "mention not annotated")
+            kind = "figure" if (start, end) in meaning else "mention"
+            out.append(
+                f'<mark class="{kind}" id="{quote_anchor(start, end)}" title="{html.escape(label)}">'
+                f"{html.escape(article.text[start:end])}</mark>"
+            )
+            position = end
+        out.append(html.escape(article.text[position : paragraph.end]))
+        parts.append(f"<p>{' '.join(''.join(out).split())}</p>")
+    return f'<div class="article-text">{"".join(parts)}</div>'
+
+
+def show_article(context: Context) -> _Bundle:
+    tables = context.tables
+    body = article_html(context.article, tables["figures"], tables["mentions"])
+    return _Bundle({"text/html": body, "text/plain": f"[article text, {len(context.article.text)} chars]"})
+
+
+def article_summary(context: Context) -> _Bundle:
+    """One computed sentence about the article and its figures."""
+    article, tables = context.article, context.tables
+    mentions, figures = tables["mentions"], tables["figures"]
+    byline = f" by {md(article.byline.text)}" if article.byline else ""
+    published = f", published {article.published.isoformat()}" if article.published else ""
+    title = md(article.title.text) if article.title else md(article.path.name)
+    annotated = (
+        f"{len(figures)} of them are annotated figures; {len(mentions) - len(figures)} are set aside "
+        "with a reason."
+        if len(figures)
+        else "No annotation file was found, so the figures have no meaning attached yet "
+        "(`spillover annotate ARTICLE > FILE` writes a template)."
+    )
+    text = (
+        f"**{title}**{byline}{published}: {len(article.paragraphs)} paragraphs, "
+        f"{len(article.sentences)} sentences and **{len(mentions)} numeric expressions**. {annotated}"
+    )
+    return show_text(text)
