@@ -12,7 +12,7 @@ ARTICLE ?= seeds/000_bcf152c5a0c9a4f2.txt
 OUT ?= reports
 PARAMS ?=
 
-.PHONY: help setup report tables test lint lab classroom bench clean
+.PHONY: help setup report tables test lab classroom bench notebooks clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ report: $(STAMP) ## render the report of ARTICLE into OUT (default: reports/inde
 
 test: $(STAMP) ## run every test (unit, notebooks with nbval, browser)
 	@$(BIN)/ruff check src tests benchmarks
-	@$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP) ## start JupyterLab on the project's notebooks
 	@$(BIN)/jupyter lab --notebook-dir=notebooks
@@ -45,6 +45,9 @@ classroom: $(STAMP) ## write the student and teacher editions to reports/classro
 
 bench: $(STAMP) ## time renders and extraction (medians of several runs)
 	@$(BIN)/python benchmarks/run.py
+
+notebooks: $(STAMP) ## re-execute notebooks/ in place (refresh their committed outputs)
+	@$(BIN)/spillover notebooks
 
 clean: ## remove generated outputs (keeps .venv)
 	rm -rf reports/* figures/* data/processed/* .cache

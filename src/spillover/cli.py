@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--no-cache", action="store_true", help="rerun every notebook")
     _add_params(render)
 
+    commands.add_parser("notebooks", help="re-execute notebooks/ in place with default parameters")
+
     classroom = commands.add_parser("classroom", help="write student and teacher editions")
     classroom.add_argument("--out", type=Path, default=paths.REPORTS / "classroom")
     return parser
@@ -101,6 +103,11 @@ def run(args: argparse.Namespace) -> int:
         values = params.from_cli(args.param, args.params_file)
         index = render_report(args.article, args.out, values, jobs=args.jobs, use_cache=not args.no_cache)
         print(f"report written to {index}", file=sys.stderr)
+    elif args.command == "notebooks":
+        from spillover.render import refresh_notebooks
+
+        for notebook in refresh_notebooks():
+            print(f"executed {notebook.relative_to(paths.ROOT)}", file=sys.stderr)
     elif args.command == "classroom":
         from spillover.classroom import build_classroom
 

@@ -148,6 +148,7 @@ def _execute(job: Job, workdir: Path) -> Path:
     if (entry / "notebook.ipynb").is_file():
         return entry
     import papermill
+
     scratch = Path(tempfile.mkdtemp(prefix=f".{job.notebook.stem}-", dir=workdir))
     output = scratch / "notebook.ipynb"
     try:
@@ -166,8 +167,7 @@ def _execute(job: Job, workdir: Path) -> Path:
         )
     except papermill.PapermillExecutionError as error:
         raise SpilloverError(
-            f"notebook {job.notebook.name} failed in cell {error.exec_count}: "
-            f"{error.ename}: {error.evalue}"
+            f"notebook {job.notebook.name} failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
         ) from None
     import nbformat
 
@@ -435,3 +435,27 @@ def _title(article: Path) -> str:
 
     parsed = read_article(article)
     return parsed.title.text if parsed.title else article.name
+
+
+def refresh_notebooks(selected: list[Path] | None = None) -> list[Path]:
+    """Execute the notebooks in place with their default parameters, so the committed outputs
+    are those of the default run (what nbval compares against)."""
+    import nbformat
+    import papermill
+
+    done = []
+    for notebook in selected or notebooks():
+        papermill.execute_notebook(
+            str(notebook),
+            str(notebook),
+            kernel_name=KERNEL,
+            cwd=str(paths.ROOT),
+            progress_bar=False,
+            log_output=False,
+            extra_arguments=["--log-level=ERROR"],
+        )
+        nb = scrub(nbformat.read(notebook, as_version=4))
+        nb.metadata.pop("papermill", None)
+        nbformat.write(nb, notebook)
+        done.append(notebook)
+    return done
