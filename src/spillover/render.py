@@ -102,18 +102,32 @@ def annotations_for(article: Path, values: dict[str, str]) -> Path | None:
     return default if default.is_file() else None
 
 
-def plan(article: Path, values: dict[str, str]) -> tuple[list[Job], str]:
-    """One job per notebook, with its parameters and the cache key of all its inputs, and the
-    key of the tables. Keys are computed from raw bytes: nothing is parsed yet."""
+def _shared_inputs(article: Path, values: dict[str, str]) -> list[bytes]:
+    """The bytes every output depends on: article, annotations, reference data, code, lock."""
     text, _ = read_text(article)
     annotations = annotations_for(article, values)
-    shared = [
+    return [
         text.encode(),
         read_text(annotations, "annotation file")[1] if annotations else b"",
         _tree_digest(paths.REFERENCE),
         _tree_digest(Path(__file__).parent),
         (paths.ROOT / "requirements.lock").read_bytes(),
     ]
+
+
+def input_digest(article: Path, values: dict[str, str]) -> str:
+    """The key of the tables of an article under some parameters."""
+    # The annotation file counts by its content (in the shared inputs), not by how its path
+    # was spelled, so the renderer and its notebooks share one entry.
+    snapshot = values.get("reference_snapshot", "").encode()
+    return _digest([*_shared_inputs(article, values), snapshot])
+
+
+def plan(article: Path, values: dict[str, str]) -> tuple[list[Job], str]:
+    """One job per notebook, with its parameters and the cache key of all its inputs, and the
+    key of the tables. Keys are computed from raw bytes: nothing is parsed yet."""
+    annotations = annotations_for(article, values)
+    shared = _shared_inputs(article, values)
     given = {
         "article_path": _relative(article),
         "annotations_path": _relative(annotations) if annotations else "",
@@ -127,7 +141,7 @@ def plan(article: Path, values: dict[str, str]) -> tuple[list[Job], str]:
         chosen = {name: given[name] for name in declared if name in given}
         key = _digest([*shared, notebook.read_bytes(), json.dumps(chosen, sort_keys=True).encode()])
         jobs.append(Job(notebook, chosen, key))
-    tables_key = "tables-" + _digest([*shared, json.dumps(values, sort_keys=True).encode()])
+    tables_key = "csv-" + _digest([*shared, json.dumps(values, sort_keys=True).encode()])
     return jobs, tables_key
 
 
@@ -163,7 +177,7 @@ def _execute(job: Job, workdir: Path) -> Path:
             progress_bar=False,
             log_output=False,
             # The kernel's own start-up warnings are noise to a reader of `make report`.
-            extra_arguments=["--log-level=ERROR"],
+            extra_arguments=["--log-level=CRITICAL"],
         )
     except papermill.PapermillExecutionError as error:
         raise SpilloverError(
@@ -249,8 +263,8 @@ def _output_html(output: dict, chart_ids: set[str]) -> str:
             f'<div class="plot" id="plot-{name}" role="img" aria-label="{html.escape(meta["alt"])}"></div>'
             f'<script type="application/json" class="plot-data" data-target="plot-{name}">'
             f"{_script_json(data[PLOTLY_MIME])}</script>"
-            f"<figcaption>{html.escape(meta['caption'])}"
-            f'<span class="source">Source: {html.escape(meta["source"])}</span></figcaption></figure>'
+            # The caption and source line are drawn inside the plotly figure itself.
+            "</figure>"
         )
     if "text/html" in data:
         return f'<div class="output">{data["text/html"]}</div>'
@@ -384,6 +398,7 @@ def render_report(
     if not use_cache:
         for entry in entries:
             shutil.rmtree(entry, ignore_errors=True)
+        (CACHE / f"tables-{input_digest(article, values)}.pickle").unlink(missing_ok=True)
     if not all(entry.is_dir() for entry in entries):
         _check_inputs(article, values)  # one-line errors before any kernel starts
     staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out.parent))
@@ -417,11 +432,11 @@ def _tables(article: Path, values: dict[str, str], key: str, workdir: Path) -> P
     """The tidy tables of the render (cached like the notebooks)."""
     entry = CACHE / key
     if not entry.is_dir():
-        from spillover.pipeline import article_tables
+        from spillover.report import cached_tables
         from spillover.tables import write_tables
 
         scratch = Path(tempfile.mkdtemp(prefix=".tables-", dir=workdir))
-        write_tables(article_tables(article, values), scratch)
+        write_tables(cached_tables(article, values), scratch)  # computed once, for the notebooks too
         CACHE.mkdir(parents=True, exist_ok=True)
         try:
             os.replace(scratch, entry)
@@ -452,7 +467,7 @@ def refresh_notebooks(selected: list[Path] | None = None) -> list[Path]:
             cwd=str(paths.ROOT),
             progress_bar=False,
             log_output=False,
-            extra_arguments=["--log-level=ERROR"],
+            extra_arguments=["--log-level=CRITICAL"],
         )
         nb = scrub(nbformat.read(notebook, as_version=4))
         nb.metadata.pop("papermill", None)

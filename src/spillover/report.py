@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +54,6 @@ def start(
 ) -> Context:
     """Check a notebook's parameters and load every table (one-line errors on bad input)."""
     from spillover.article import read_article
-    from spillover.pipeline import article_tables
 
     article = resolve(article_path, paths.DEFAULT_ARTICLE)
     values = {"units": units, "reference_snapshot": reference_snapshot}
@@ -65,7 +65,26 @@ def start(
         figures.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ParameterError(f"figures_dir {figures} cannot be created: {error.strerror}") from None
-    return Context(article, figures, checked, article_tables(article, checked), read_article(article))
+    return Context(article, figures, checked, cached_tables(article, checked), read_article(article))
+
+
+def cached_tables(article: Path, values: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """The article's tables, computed once per set of inputs and shared by every notebook of a
+    render (they would otherwise each re-read the reference data and re-measure the borders)."""
+    import pickle
+
+    from spillover.pipeline import article_tables
+    from spillover.render import CACHE, input_digest
+
+    entry = CACHE / f"tables-{input_digest(article, values)}.pickle"
+    if entry.is_file():
+        return pickle.loads(entry.read_bytes())
+    tables = article_tables(article, values)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    scratch = entry.with_suffix(f".{os.getpid()}.tmp")
+    scratch.write_bytes(pickle.dumps(tables))
+    os.replace(scratch, entry)
+    return tables
 
 
 def quote_anchor(start: int, end: int) -> str:
@@ -82,7 +101,7 @@ def table_html(table: pd.DataFrame, max_rows: int = 60) -> str:
     for row in shown.itertuples(index=False):
         cells = []
         for column, value in zip(shown.columns, row, strict=True):
-            text = "" if pd.isna(value) else _format(value)
+            text = "" if pd.isna(value) else _format(value, getattr(row, "unit", ""))
             if column == "quote" and has_anchor and text and not pd.isna(row.start):
                 anchor = quote_anchor(row.start, row.end)
                 cell = f'<a class="quote" href="#{anchor}">{html.escape(text)}</a>'
@@ -97,9 +116,12 @@ def table_html(table: pd.DataFrame, max_rows: int = 60) -> str:
     )
 
 
-def _format(value: object) -> str:
+def _format(value: object, unit: object = "") -> str:
+    """Numbers as a reader writes them: 1,500 and 0.333333, but years as 1991."""
     if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else f"{value:g}"
+        if value.is_integer():
+            return f"{value:.0f}" if unit == "year" else f"{value:,.0f}"
+        return f"{value:,.6g}"
     return str(value)
 
 
@@ -115,9 +137,7 @@ class _Bundle:
 
 def show_table(table: pd.DataFrame, max_rows: int = 60) -> _Bundle:
     """Display a table: escaped HTML with quote links, and plain text for nbval to compare."""
-    return _Bundle(
-        {"text/html": table_html(table, max_rows), "text/plain": table.head(max_rows).to_string()}
-    )
+    return _Bundle({"text/html": table_html(table, max_rows), "text/plain": table.head(max_rows).to_string()})
 
 
 def show_text(markdown_text: str) -> _Bundle:
@@ -125,12 +145,13 @@ def show_text(markdown_text: str) -> _Bundle:
     return _Bundle({"text/markdown": markdown_text, "text/plain": markdown_text})
 
 
+_MARKDOWN_ESCAPES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'*_`[]#|\\"}
+
+
 def md(value: object) -> str:
-    """Escape a value for Markdown/HTML output (article text is untrusted)."""
-    text = html.escape(str(value))
-    for char in "*_`[]<>#|":
-        text = text.replace(char, f"&#{ord(char)};")
-    return text
+    """Escape a value for Markdown and HTML output (article text is untrusted): every character
+    that either syntax gives a meaning becomes a numeric character reference."""
+    return str(value).translate(_MARKDOWN_ESCAPES)
 
 
 def chart_bundle(name: str, plotly_figure, caption: str, source: str, alt: str) -> _Bundle:  # noqa: ANN001
@@ -146,12 +167,44 @@ def chart_bundle(name: str, plotly_figure, caption: str, source: str, alt: str) 
     )
 
 
+def credit(context: Context) -> str:
+    """The source line of the article's figures: author, title, publisher, date."""
+    article, meta = context.article, context.article.metadata
+    parts = [
+        article.byline.text if article.byline else meta.get("author", ""),
+        f"\u201c{article.title.text}\u201d" if article.title else article.path.name,
+        meta.get("publisher", ""),
+        article.published.strftime("%-d %B %Y") if article.published else "",
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def needs_annotations(what: str) -> _Bundle:
+    return show_text(
+        f"*This section needs annotations:* the article has no annotated {what}. Write an "
+        "annotation file with `spillover annotate ARTICLE > FILE`, fill it in, and render with "
+        "`-p annotations FILE`."
+    )
+
+
+def chart(context: Context, table: str | pd.DataFrame, builder, **options) -> _Bundle:  # noqa: ANN001
+    """Build a chart from a table with one of spillover.charts' spec builders: the static
+    twin goes to the figures folder, the interactive one is returned for display."""
+    from spillover import charts
+
+    frame = context.tables[table] if isinstance(table, str) else table
+    if frame.empty:
+        return needs_annotations(table.replace("_", " ") if isinstance(table, str) else "figures")
+    spec = builder(frame, credit=credit(context), **options)
+    charts.save_static(spec, spec.name, context.figures_dir)
+    return chart_bundle(spec.name, charts.to_plotly(spec), spec.caption, spec.source, spec.alt)
+
+
 def article_html(article: Article, figures: pd.DataFrame, mentions: pd.DataFrame) -> str:
     """The article's paragraphs, escaped, with every mention highlighted and every annotated
     figure titled with its meaning; each highlight has the id the tables link to."""
     meaning = {
-        (int(r.start), int(r.end)): f"{r.figure_id}: {r.measure} ({r.subject})"
-        for r in figures.itertuples()
+        (int(r.start), int(r.end)): f"{r.figure_id}: {r.measure} ({r.subject})" for r in figures.itertuples()
     }
     spans = sorted({(int(r.start), int(r.end)) for r in mentions.itertuples()} | set(meaning))
     parts = []
@@ -160,7 +213,7 @@ def article_html(article: Article, figures: pd.DataFrame, mentions: pd.DataFrame
         for start, end in spans:
             if start < paragraph.start or end > paragraph.end or start < position:
                 continue
-            out.append(html.escape(" ".join(article.text[position:start].split(" "))))
+            out.append(html.escape(article.text[position:start]))
             label = meaning.get((start, end), "mention not annotated")
             kind = "figure" if (start, end) in meaning else "mention"
             out.append(
@@ -198,3 +251,69 @@ def article_summary(context: Context) -> _Bundle:
         f"{len(article.sentences)} sentences and **{len(mentions)} numeric expressions**. {annotated}"
     )
     return show_text(text)
+
+
+def figures_of(context: Context, *categories: str) -> pd.DataFrame:
+    """The annotated figures of some categories, with the columns a reader needs."""
+    figures = context.tables["figures"]
+    chosen = figures[figures["category"].isin(categories)]
+    return chosen[
+        [
+            "figure_id",
+            "category",
+            "measure",
+            "subject",
+            "value",
+            "low",
+            "high",
+            "unit",
+            "qualifier",
+            "attributed_to",
+            "quote",
+            "start",
+            "end",
+        ]
+    ]
+
+
+FINDING_COLUMNS = [
+    "claim",
+    "quote",
+    "article_value",
+    "article_unit",
+    "reference_value",
+    "reference_unit",
+    "comparison",
+    "verdict",
+    "reason",
+    "reference_source",
+    "start",
+    "end",
+]
+
+
+def show_findings(context: Context, reference_unit: str = "") -> _Bundle:
+    """The findings table (optionally only those compared with figures in one unit)."""
+    findings = context.tables["findings"]
+    if findings.empty:
+        return needs_annotations("figures to check")
+    if reference_unit:
+        findings = findings[findings["reference_unit"] == reference_unit]
+    return show_table(findings[FINDING_COLUMNS])
+
+
+def findings_summary(context: Context) -> _Bundle:
+    """A computed sentence: how many checks, and how many of each verdict."""
+    findings = context.tables["findings"]
+    if findings.empty:
+        return needs_annotations("figures to check")
+    counts = findings["verdict"].value_counts()
+    parts = [f"**{counts.get(v, 0)} {v}**" for v in ("consistent", "inconsistent", "not comparable")]
+    inconsistent = findings[findings["verdict"] == "inconsistent"]
+    quoted = sorted({md(q) for q in inconsistent["quote"]})
+    flagged = f" The inconsistent ones concern {', '.join(f'“{q}”' for q in quoted)}." if quoted else ""
+    snapshot = md(context.params["reference_snapshot"])
+    return show_text(
+        f"{len(findings)} checks against the World Factbook snapshot of {snapshot} and the Natural "
+        f"Earth outlines: {', '.join(parts)}.{flagged}"
+    )
