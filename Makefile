@@ -34,7 +34,7 @@ report: $(STAMP) ## render the report of ARTICLE into OUT (default: reports/inde
 	@$(BIN)/spillover render --article $(ARTICLE) --out $(OUT) $(PARAMS)
 
 test: $(STAMP) ## run every test (unit, notebooks with nbval, browser)
-	@$(BIN)/ruff check src tests benchmarks
+	@$(BIN)/ruff check src tests benchmarks classroom
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP) ## start JupyterLab on the project's notebooks

@@ -33,6 +33,7 @@ PROCESSED = DATA / "processed"
 NOTEBOOKS = ROOT / "notebooks"
 FIGURES = ROOT / "figures"
 REPORTS = ROOT / "reports"
+CLASSROOM = ROOT / "classroom"
 
 DEFAULT_ARTICLE = SEEDS / "000_bcf152c5a0c9a4f2.txt"
 

@@ -350,7 +350,7 @@ def _csp_hash(script: str) -> str:
 # --- the render --------------------------------------------------------------------------------
 
 
-def _writable_parent(out: Path) -> Path:
+def writable_parent(out: Path) -> Path:
     out = out.resolve()
     parent = out if out.is_dir() else out.parent
     if out.exists() and not out.is_dir():
@@ -365,7 +365,7 @@ def _writable_parent(out: Path) -> Path:
     return out
 
 
-def _swap_in(staging: Path, out: Path) -> None:
+def swap_in(staging: Path, out: Path) -> None:
     """Move each new item into `out`, replacing its old version; index.html goes last."""
     out.mkdir(parents=True, exist_ok=True)
     items = sorted(staging.iterdir(), key=lambda p: p.name == "index.html")
@@ -392,7 +392,7 @@ def render_report(
 
     article = Path(article)
     values = params.validate(values or {})
-    out = _writable_parent(Path(out))
+    out = writable_parent(Path(out))
     job_list, tables_key = plan(article, values)
     entries = [CACHE / job.key for job in job_list] + [CACHE / tables_key]
     if not use_cache:
@@ -416,7 +416,7 @@ def render_report(
                 shutil.copytree(entry / "figures", staging / "figures", dirs_exist_ok=True)
         page = assemble(executed, staging / "data", _title(article))
         (staging / "index.html").write_text(page, encoding="utf-8")
-        _swap_in(staging, out)
+        swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out / "index.html"
