@@ -8,6 +8,7 @@ which spans exist, never their offsets.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import re
@@ -147,7 +148,7 @@ def read_text(path: Path | str, what: str = "article") -> tuple[str, bytes]:
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {what} {path}: {error.strerror}") from None
-    if not raw.strip():
+    if not raw.removeprefix(codecs.BOM_UTF8).strip():
         raise InputError(f"{what} is empty: {path} (give a file with text in it)")
     if b"\x00" in raw:
         raise InputError(f"{what} is a binary file, not text: {path} (give a plain-text file)")
@@ -220,6 +221,12 @@ def _as_date(value: object, source: Path) -> dt.date:
         raise InputError(f"publication date {value!r} in {source} is not YYYY-MM-DD") from None
 
 
+def _lstrip(text: str) -> str:
+    """Leading white space and a byte-order mark removed (the BOM stays in Article.text, so
+    offsets remain those of the file decoded as UTF-8, but no span starts with it)."""
+    return text.lstrip().lstrip("\ufeff").lstrip()
+
+
 def _blocks(text: str) -> list[tuple[int, int]]:
     """(start, end) of each block of text between blank lines, stripped of outer white space."""
     blocks = []
@@ -227,8 +234,8 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     for separator in [*_BLOCK_SEP.finditer(text), None]:
         end = separator.start() if separator else len(text)
         chunk = text[position:end]
-        if chunk.strip():
-            lead = len(chunk) - len(chunk.lstrip())
+        if _lstrip(chunk):
+            lead = len(chunk) - len(_lstrip(chunk))
             trail = len(chunk) - len(chunk.rstrip())
             blocks.append((position + lead, end - trail))
         position = separator.end() if separator else len(text)
@@ -238,9 +245,9 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, position = [], start
     for line in text[start:end].splitlines(keepends=True):
-        stripped = line.strip()
+        stripped = _lstrip(line).rstrip()
         if stripped:
-            lead = len(line) - len(line.lstrip())
+            lead = len(line) - len(_lstrip(line))
             spans.append((position + lead, position + lead + len(stripped)))
         position += len(line)
     return spans
@@ -261,11 +268,11 @@ def _header(
     """Title, byline and dateline: the short lines before the first paragraph, when present."""
     header_lines = []
     rest = list(blocks)
-    # The header is made of short blocks/lines (no closing full stop) before the body.
+    # The header is made of short blocks/lines (one sentence, no closing full stop) before the body.
     while rest and len(header_lines) < 3:
         start, end = rest[0]
         lines = _lines(text, start, end)
-        if any(len(text[a:b]) > 160 or text[a:b].endswith(".") for a, b in lines):
+        if any(_is_body_line(text[a:b]) for a, b in lines):
             break
         header_lines.extend(lines)
         rest.pop(0)
@@ -283,6 +290,16 @@ def _header(
         elif byline is None:
             byline = line
     return span(title), span(byline), span(dateline), published, rest
+
+
+def _is_body_line(line: str) -> bool:
+    """Too long for a header line, ends with a full stop (before closing quotes), or holds
+    more than one sentence ('Fighting continued. “We will not leave!”')."""
+    return (
+        len(line) > 160
+        or re.search(r"\.[\"”’)\]]*$", line) is not None
+        or len(split_sentences(Span(0, len(line), line))) > 1
+    )
 
 
 def _strip_footer(text: str, body: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], Span | None]:

@@ -78,23 +78,30 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from spillover import params
 
+    # Inputs are read and checked before the heavy imports (pandas), so errors come fast.
     if args.command == "extract":
         from spillover.article import read_article
+
+        article = read_article(args.article)
         from spillover.extract import extract_mentions
         from spillover.tables import to_csv_text
 
-        sys.stdout.write(to_csv_text(extract_mentions(read_article(args.article))))
+        sys.stdout.write(to_csv_text(extract_mentions(article)))
     elif args.command == "annotate":
-        from spillover.annotations import template
         from spillover.article import read_article
-        from spillover.extract import extract_mentions
 
         article = read_article(args.article)
+        from spillover.annotations import template
+        from spillover.extract import extract_mentions
+
         sys.stdout.write(template(article, extract_mentions(article)))
     elif args.command == "tables":
-        from spillover.pipeline import write_processed
+        from spillover.article import read_text
 
         values = params.from_cli(args.param, args.params_file)
+        read_text(args.article)
+        from spillover.pipeline import write_processed
+
         out = write_processed(args.article, values, args.out)
         print(f"tables written to {out}", file=sys.stderr)
     elif args.command == "render":

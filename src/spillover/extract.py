@@ -16,22 +16,21 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from functools import cache
 
 import pandas as pd
 import pint
 from dateutil.relativedelta import relativedelta
 
 from spillover.article import Article, Span
+from spillover.units import ureg
 
 KINDS = ("count", "percent", "fraction", "length", "area", "duration", "money", "year", "date")
 PRECISIONS = ("day", "week", "month", "year", "decade")
 
 
-@cache
 def units() -> pint.UnitRegistry:
-    """The project's one unit registry (pint), shared by every module that converts units."""
-    return pint.UnitRegistry()
+    """The shared unit registry (spillover.units.ureg)."""
+    return ureg
 
 
 @dataclass(frozen=True)
@@ -153,8 +152,13 @@ _UNIT_WORDS = {
     "duration": r"centur(?:y|ies)|decades?|years?|months?|weeks?|days?|hours?|minutes?",
     "percent": r"percent|per cent|%",
 }
-_WORD = r"(?:{})".format("|".join(sorted([*_SMALL, *_SCALES], key=len, reverse=True)))
-_NUMBER_WORDS = rf"{_WORD}(?:(?:[\s-]+|\s+and\s+){_WORD})*"
+# "a"/"an" only start a number before a scale ("a hundred", not "a one-third share"); after
+# "and" they start a fraction ("two and a half"), never another term of the number.
+_TERM = r"(?:{})".format(
+    "|".join(sorted([w for w in [*_SMALL, *_SCALES] if w not in ("a", "an")], key=len, reverse=True))
+)
+_SCALE_WORD = r"(?:{})".format("|".join(_SCALES))
+_NUMBER_WORDS = rf"(?:an?\s+{_SCALE_WORD}|{_TERM})(?:(?:[\s-]+|\s+and\s+){_TERM})*"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MONTH = r"(?:{})\.?".format("|".join(sorted([m.capitalize() for m in _MONTHS], key=len, reverse=True)))
 _WEEKDAY = r"(?:{})".format("|".join(d.capitalize() for d in _WEEKDAYS))
@@ -173,16 +177,18 @@ _PATTERNS = {
     "weekday": rf"\b(?P<wd_rel>(?i:last|next|this|on|since))\s+(?P<wd_name>{_WEEKDAY})\b",
     "relative": r"\b(?i:(?P<rel_word>yesterday|today|tomorrow)|"
     r"(?P<rel_dir>last|next|this)\s+(?P<rel_period>week|month|year))\b",
-    "year_range": rf"\b(?:(?i:from|between)\s+)?(?P<range_a>{_YEAR})\s*(?:to|and|until|through|-|–)"
-    rf"\s*(?P<range_b>{_YEAR})\b",
+    # "and" joins a range only after "between" ("in 2005 and 2010" names two years)
+    "year_range": rf"\b(?:(?P<range_between>(?i:between))\s+|(?i:from)\s+)?(?P<range_a>{_YEAR})\s*"
+    rf"(?(range_between)and|(?:to|until|through|-|–))\s*(?P<range_b>{_YEAR})\b",
     "decade": r"\b(?:(?i:the)\s+)?(?:(?i:early|mid|late)[\s-])?(?P<decade_start>1[5-9]\d0|20\d0)['’]?s\b",
     "past_period": r"\b(?i:the\s+(?P<past_dir>past|last|next|coming)\s+)(?P<past_unit>decade|"
     r"century|year)\b",
     "vague": r"(?:\b(?P<vague_qual>(?i:many|several|tens of|hundreds of|some))\s+)?"
     r"\b(?P<magnitude>(?i:dozens|hundreds|thousands|millions|billions))\b",
     "vague_period": r"\b(?i:for|over)\s+(?P<period_plural>decades|centuries|years|months)\b",
-    "fraction": rf"(?:\b(?P<frac_qual>(?i:{_QUAL}))\s+)?\b(?P<frac_num>(?i:a|one|two|three|four|an))?"
-    r"[\s-]*\b(?P<frac_den>(?i:half|halves|thirds?|quarters?|fifths?|tenths?))\b",
+    "fraction": rf"(?:\b(?P<frac_qual>(?i:{_QUAL}))\s+)?"
+    r"(?:\b(?P<frac_num>(?i:a|one|two|three|four|an))[\s-]+)?"
+    r"\b(?P<frac_den>(?i:half|halves|thirds?|quarters?|fifths?|tenths?))\b",
     "quantity": rf"(?:\b(?P<qual>(?i:{_QUAL}))\s+)?(?P<currency>[$€£])?"
     rf"(?:(?P<digits>{_DIGITS})|\b(?P<words>(?i:{_NUMBER_WORDS})))\b"
     rf"(?:\s*(?P<scale>(?i:million|billion|thousand))\b)?"
@@ -232,7 +238,7 @@ def _unit_kind(unit_text: str) -> tuple[str, str]:
         return "percent", "percent"
     for kind, pattern in _UNIT_WORDS.items():
         if re.fullmatch(pattern, lowered):
-            cleaned = re.sub(r"^sq\.? ?", "square ", lowered)
+            cleaned = re.sub(r"^sq(?!uare)\.? ?", "square ", lowered)
             return kind, str(
                 units().parse_units(cleaned.replace("square ", "") if kind != "area" else cleaned)
             )
@@ -372,7 +378,7 @@ def _handle(name: str, m: re.Match, published: dt.date | None) -> Mention | None
             "billions": 1e9,
         }[g("magnitude").lower()]
         # A plural magnitude means at least two of it and fewer than the next magnitude.
-        next_up = 100 if magnitude == 12 else magnitude * 1000
+        next_up = {12: 100, 100: 1000}.get(magnitude, magnitude * 1000)
         return _mention(
             m,
             name,

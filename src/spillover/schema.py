@@ -168,7 +168,12 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
     "timeline": (
         "Dated events the article names, with relative dates resolved",
         [
-            _FIGURE_ID,
+            Column(
+                "figure_id",
+                "string",
+                "",
+                "id of the annotated figure (empty when built from an unannotated article)",
+            ),
             *_DATE,
             Column("date_start", "date", "", "first day the date can mean", True),
             Column("date_end", "date", "", "last day the date can mean", True),

@@ -1,0 +1,67 @@
+"""Shared fixtures of the data-layer tests: the seed article, its mentions, the CLI, scratch articles."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from spillover import paths
+from spillover.article import Article, read_article
+from spillover.extract import extract_mentions
+
+
+@pytest.fixture(scope="session")
+def seed() -> Article:
+    """The seed article, read once per session."""
+    return read_article(paths.DEFAULT_ARTICLE)
+
+
+@pytest.fixture(scope="session")
+def seed_mentions(seed: Article) -> pd.DataFrame:
+    """The extractor's mentions table of the seed article."""
+    return extract_mentions(seed)
+
+
+def _run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "spillover.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or paths.ROOT,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="session")
+def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """run_cli(*args) runs `python -m spillover.cli ARGS` in a subprocess; stdout/stderr captured."""
+    return _run_cli
+
+
+@pytest.fixture(scope="session")
+def seed_tables_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tables of the seed article, written once per session by `spillover tables --out DIR`."""
+    out = tmp_path_factory.mktemp("seed_tables")
+    result = _run_cli("tables", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture
+def tmp_article(tmp_path: Path) -> Callable[..., Path]:
+    """tmp_article(text_or_bytes, name="article.txt") writes a scratch article and returns its path.
+
+    str is written as UTF-8 exactly as given (no newline translation); bytes are written as is.
+    """
+
+    def make(content: str | bytes, name: str = "article.txt") -> Path:
+        path = tmp_path / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    return make

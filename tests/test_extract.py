@@ -1,0 +1,468 @@
+"""The mention extractor: every kind of numeric expression, offsets, relative dates, the seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+
+import pandas as pd
+import pytest
+
+from spillover.article import Article, read_article
+from spillover.extract import KINDS, MENTION_COLUMNS, PRECISIONS, Mention, extract_mentions, scan
+
+PUBLISHED = dt.date(2021, 7, 13)  # the seed's publication date, a Tuesday
+NAN = math.nan
+NOT_RESOLVED = "publication date unknown: not resolved"
+
+
+def only(sentence: str, quote: str, published: dt.date | None = PUBLISHED) -> Mention:
+    """The one mention scan finds in a sentence; it must be `quote`, at its offsets."""
+    found = list(scan(sentence, published))
+    assert [m.text for m in found] == [quote], sentence
+    mention = found[0]
+    assert (mention.start, mention.end) == (sentence.index(quote), sentence.index(quote) + len(quote))
+    assert sentence[mention.start : mention.end] == mention.text
+    return mention
+
+
+def same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b)
+
+
+def assert_numbers(
+    mention: Mention, kind: str, value: float, low: float, high: float, unit: str = ""
+) -> None:
+    assert mention.kind == kind
+    assert mention.kind in KINDS
+    for name, expected in (("value", value), ("low", low), ("high", high)):
+        assert same(getattr(mention, name), expected), (name, getattr(mention, name), expected)
+    assert mention.unit == unit
+
+
+# --- counts, percentages, units -------------------------------------------------------------------
+
+QUANTITIES = [
+    # sentence, quote, kind, value, low, high, unit
+    ("It cost them 1,234,567 votes.", "1,234,567", "count", 1234567, 1234567, 1234567, ""),
+    ("The rate rose to 3.14 at the time.", "3.14", "count", 3.14, 3.14, 3.14, ""),
+    ("Exactly 20,000 military reservists.", "20,000", "count", 20000, 20000, 20000, ""),
+    ("They counted 2014 ballots.", "2014", "count", 2014, 2014, 2014, ""),  # not a year: a noun follows
+    ("It fell by 12% overall.", "12%", "percent", 12, 12, 12, "percent"),
+    ("They control 85 percent of it.", "85 percent", "percent", 85, 85, 85, "percent"),
+    ("Growth was 3.5 per cent then.", "3.5 per cent", "percent", 3.5, 3.5, 3.5, "percent"),
+    ("A border stretching 120 kilometres.", "120 kilometres", "length", 120, 120, 120, "kilometer"),
+    ("It is 1,357 kilometers long.", "1,357 kilometers", "length", 1357, 1357, 1357, "kilometer"),
+    ("It is 804 miles long.", "804 miles", "length", 804, 804, 804, "mile"),
+    ("A 10-km strip of land.", "10-km", "length", 10, 10, 10, "kilometer"),
+    (
+        "An area of 143,100 square kilometres.",
+        "143,100 square kilometres",
+        "area",
+        143100,
+        143100,
+        143100,
+        "kilometer ** 2",
+    ),
+    ("An area of 10 square miles.", "10 square miles", "area", 10, 10, 10, "mile ** 2"),
+    ("A plot of 5 sq km only.", "5 sq km", "area", 5, 5, 5, "kilometer ** 2"),
+    ("Famine within 12 months.", "12 months", "duration", 12, 12, 12, "month"),
+    ("After two decades of war.", "two decades", "duration", 2, 2, 2, "decade"),
+    ("A war of thirty-three years.", "thirty-three years", "duration", 33, 33, 33, "year"),
+    ("It cost $1.5 billion to build.", "$1.5 billion", "money", 1.5e9, 1.5e9, 1.5e9, "USD"),
+    ("A grant of €20 million was made.", "€20 million", "money", 2e7, 2e7, 2e7, "EUR"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "kind", "value", "low", "high", "unit"), QUANTITIES, ids=[q[1] for q in QUANTITIES]
+)
+def test_quantities(sentence, quote, kind, value, low, high, unit):
+    mention = only(sentence, quote)
+    assert_numbers(mention, kind, value, low, high, unit)
+    assert mention.qualifier == ""
+    assert mention.rule == "quantity"
+
+
+# --- number words, fractions, vague amounts -------------------------------------------------------
+
+WORDS = [
+    # sentence, quote, kind, value, low, high, unit, qualifier
+    ("Some twenty-five of them came.", "Some twenty-five", "count", 25, NAN, NAN, "", "some"),
+    ("They had twenty-five rifles.", "twenty-five", "count", 25, 25, 25, "", ""),
+    ("It took two hundred and fifty men.", "two hundred and fifty", "count", 250, 250, 250, "", ""),
+    ("They met a dozen times.", "a dozen", "count", 12, 12, 12, "", ""),
+    ("It held 1.5 million people.", "1.5 million", "count", 1.5e6, 1.5e6, 1.5e6, "", ""),
+    ("They lost a third of it.", "a third", "fraction", 1 / 3, 1 / 3, 1 / 3, "fraction", ""),
+    ("Almost half of the population.", "Almost half", "fraction", 0.5, NAN, 0.5, "fraction", "almost"),
+    ("Fully two thirds of voters.", "two thirds", "fraction", 2 / 3, 2 / 3, 2 / 3, "fraction", ""),
+    ("Some two thirds of voters.", "Some two thirds", "fraction", 2 / 3, NAN, NAN, "fraction", "some"),
+    ("A thousand men came.", "A thousand", "count", 1000, 1000, 1000, "", ""),
+    ("About three quarters agreed.", "About three quarters", "fraction", 0.75, NAN, NAN, "fraction", "about"),
+    ("A one-third share.", "one-third", "fraction", 1 / 3, 1 / 3, 1 / 3, "fraction", ""),
+    ("The other half stayed.", "half", "fraction", 0.5, 0.5, 0.5, "fraction", ""),
+    ("It could hit millions of people.", "millions", "count", NAN, 2e6, 1e9 - 1, "", ""),
+    ("Many thousands more may come.", "Many thousands", "count", NAN, 2000, 1e6 - 1, "", "many"),
+    ("There were hundreds of them.", "hundreds", "count", NAN, 200, 999, "", ""),
+    ("Dozens were hurt.", "Dozens", "count", NAN, 24, 99, "", ""),
+    ("Tens of thousands marched.", "Tens of thousands", "count", NAN, 2000, 1e6 - 1, "", "tens of"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "kind", "value", "low", "high", "unit", "qualifier"),
+    WORDS,
+    ids=[w[1] for w in WORDS],
+)
+def test_number_words_fractions_and_vague_amounts(sentence, quote, kind, value, low, high, unit, qualifier):
+    mention = only(sentence, quote)
+    assert_numbers(mention, kind, value, low, high, unit)
+    assert mention.qualifier == qualifier
+
+
+def test_mixed_number_is_never_read_as_two_and_a():
+    # "two and a half" is two mentions (the extractor has no mixed numbers) but never "two and a" = 3.
+    found = list(scan("It lasted two and a half years.", PUBLISHED))
+    assert [(m.text, m.value) for m in found] == [("two", 2.0), ("a half", 0.5)]
+
+
+def test_article_alone_is_not_a_figure():
+    assert list(scan("The blog published a piece on it.", PUBLISHED)) == []
+
+
+def test_may_the_verb_is_not_a_month():
+    assert list(scan("They may come back. He may leave.", PUBLISHED)) == []
+
+
+# --- qualifiers ----------------------------------------------------------------------------------
+
+QUALIFIED = [
+    # sentence, quote, value, low, high, qualifier
+    ("It killed over 50 people.", "over 50", 50, 50, NAN, "over"),
+    ("Almost 200 fled.", "Almost 200", 200, NAN, 200, "almost"),
+    ("Nearly 40 percent agreed.", "Nearly 40 percent", 40, NAN, 40, "nearly"),
+    ("It has some 300 staff.", "some 300", 300, NAN, NAN, "some"),
+    ("They sent more than 2,000 troops.", "more than 2,000", 2000, 2000, NAN, "more than"),
+    ("At least 12 died.", "At least 12", 12, 12, NAN, "at least"),
+    ("Another 1,000 civilians fled.", "Another 1,000", 1000, 1000, 1000, "another"),
+    ("It is up to 3 kilometres wide.", "up to 3 kilometres", 3, NAN, 3, "up to"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "value", "low", "high", "qualifier"), QUALIFIED, ids=[q[1] for q in QUALIFIED]
+)
+def test_qualifiers_set_the_bounds(sentence, quote, value, low, high, qualifier):
+    mention = only(sentence, quote)
+    assert mention.qualifier == qualifier
+    for name, expected in (("value", value), ("low", low), ("high", high)):
+        assert same(getattr(mention, name), expected), name
+
+
+# --- years, decades, ranges -----------------------------------------------------------------------
+
+YEARS = [
+    # sentence, quote, low, high, date, precision, rule
+    ("From 1994 to 2009, wars raged.", "From 1994 to 2009", 1994, 2009, "1994/2009", "year", "year_range"),
+    (
+        "It grew between 2001 and 2014.",
+        "between 2001 and 2014",
+        2001,
+        2014,
+        "2001/2014",
+        "year",
+        "year_range",
+    ),
+    ("The 2001-2014 mission.", "2001-2014", 2001, 2014, "2001/2014", "year", "year_range"),
+    ("Talks ran 2014–2016 in Minsk.", "2014–2016", 2014, 2016, "2014/2016", "year", "year_range"),
+    ("Especially in the 1990s, it grew.", "the 1990s", 1990, 1999, "1990", "decade", "decade"),
+    ("In the early 2000s it grew.", "the early 2000s", 2000, 2009, "2000", "decade", "decade"),
+    ("The Union dissolved in 1991.", "1991", 1991, 1991, "1991", "year", "quantity"),
+    ("A coup (2005) in Kyrgyzstan.", "2005", 2005, 2005, "2005", "year", "quantity"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "low", "high", "date", "precision", "rule"), YEARS, ids=[y[1] for y in YEARS]
+)
+def test_years_decades_and_ranges(sentence, quote, low, high, date, precision, rule):
+    mention = only(sentence, quote)
+    assert mention.kind == "year"
+    assert (mention.low, mention.high) == (low, high)
+    assert (mention.date, mention.date_precision, mention.rule) == (date, precision, rule)
+    assert mention.unit == "year"
+    assert precision in PRECISIONS
+
+
+def test_two_years_joined_by_and_are_not_a_range():
+    found = list(scan("Elections in 2005 and 2010 were rigged.", PUBLISHED))
+    assert [m.text for m in found] == ["2005", "2010"]
+    assert "year_range" not in {m.rule for m in found}
+    assert (found[0].kind, found[0].date) == ("year", "2005")
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+DATES = [
+    # sentence, quote, date, precision, note
+    ("He spoke on July 8, saying so.", "July 8", "2021-07-08", "day", "year taken from the publication date"),
+    ("Published 8 July 2021 online.", "8 July 2021", "2021-07-08", "day", ""),
+    ("Published July 8, 2021, online.", "July 8, 2021", "2021-07-08", "day", ""),
+    ("It rose on 2021-07-13 again.", "2021-07-13", "2021-07-13", "day", ""),
+    ("In May, the paper reported it.", "In May", "2021-05", "month", "year taken from the publication date"),
+    ("It has grown since March 2020.", "since March 2020", "2020-03", "month", ""),
+    # An undated day after the publication date is the previous year's.
+    (
+        "He was born on December 25.",
+        "December 25",
+        "2020-12-25",
+        "day",
+        "year taken from the publication date",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "quote", "date", "precision", "note"), DATES, ids=[d[1] for d in DATES])
+def test_dates(sentence, quote, date, precision, note):
+    mention = only(sentence, quote)
+    assert mention.kind == "date"
+    assert (mention.date, mention.date_precision, mention.date_note) == (date, precision, note)
+    assert math.isnan(mention.value)
+
+
+RELATIVE = [
+    # sentence, quote, date, precision, words of the note
+    ("Last Monday, soldiers fled.", "Last Monday", "2021-07-05", "day", "week before publication"),
+    ("Lavrov stated last Wednesday that", "last Wednesday", "2021-07-07", "day", "week before publication"),
+    ("Since last week, the Taliban advanced.", "last week", "2021-W27", "week", "week of Monday 2021-07-05"),
+    ("The minister resigned yesterday.", "yesterday", "2021-07-12", "day", ""),
+    ("Talks resume next Friday.", "next Friday", "2021-07-16", "day", "first such weekday after"),
+    ("Prices rose last month.", "last month", "2021-06", "month", ""),
+    ("Prices rose last year.", "last year", "2020", "year", ""),
+    ("He arrived on Tuesday.", "on Tuesday", "2021-07-13", "day", "most recent such weekday"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "date", "precision", "note"), RELATIVE, ids=[r[1] for r in RELATIVE]
+)
+def test_relative_dates_resolve_against_publication(sentence, quote, date, precision, note):
+    mention = only(sentence, quote)
+    assert mention.kind == "date"
+    assert (mention.date, mention.date_precision) == (date, precision)
+    assert note in mention.date_note
+    assert mention.rule in ("weekday", "relative")
+
+
+def test_last_monday_notes_the_other_reading():
+    # Published on a Tuesday, "last Monday" is read as the Monday of the week before; the note
+    # names the other reading (the day before publication).
+    mention = only("Last Monday, they fled.", "Last Monday")
+    assert "2021-07-12" in mention.date_note
+    # Where both readings agree the note has no alternative.
+    assert "would be" not in only("Last Wednesday, they fled.", "Last Wednesday").date_note
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "date", "precision"),
+    [
+        ("Last Monday, soldiers fled.", "Last Monday", "", "day"),
+        ("Lavrov stated last Wednesday that", "last Wednesday", "", "day"),
+        ("Since last week, the Taliban advanced.", "last week", "", "week"),
+        ("The minister resigned yesterday.", "yesterday", "", "day"),
+        ("Talks resume next Friday.", "next Friday", "", "day"),
+        ("He spoke on July 8, saying so.", "July 8", "--07-08", "day"),
+        ("In May, the paper reported it.", "In May", "--05", "month"),
+    ],
+)
+def test_relative_dates_without_publication_date_are_not_resolved(sentence, quote, date, precision):
+    mention = only(sentence, quote, published=None)
+    assert (mention.date, mention.date_precision) == (date, precision)
+    assert mention.date_note == NOT_RESOLVED
+
+
+def test_absolute_dates_need_no_publication_date():
+    mention = only("Published 8 July 2021 online.", "8 July 2021", published=None)
+    assert (mention.date, mention.date_note) == ("2021-07-08", "")
+
+
+@pytest.mark.parametrize(
+    "sentence", ["On 2021-02-30 nothing.", "It was Feb 30 then.", "By 32 July it ended."]
+)
+def test_impossible_dates_are_not_dates(sentence):
+    assert "date" not in {m.kind for m in scan(sentence, PUBLISHED)}
+
+
+def test_article_without_dateline_leaves_relative_dates_unresolved(tmp_article):
+    article = read_article(
+        tmp_article("Last Monday, 300 people fled. In May, more came. It was 2021-07-01.\n")
+    )
+    assert article.published is None
+    table = extract_mentions(article)
+    notes = dict(zip(table["text"], table["date_note"], strict=True))
+    assert notes == {"Last Monday": NOT_RESOLVED, "300": "", "In May": NOT_RESOLVED, "2021-07-01": ""}
+
+
+# --- offsets and the whole-text scan --------------------------------------------------------------
+
+
+def test_offsets_shift_with_the_region():
+    text = "Intro. Another 1,000 civilians fled last week."
+    region = text[7:]
+    found = list(scan(region, PUBLISHED, offset=7))
+    assert [(m.text, m.start, m.end) for m in found] == [("Another 1,000", 7, 20), ("last week", 36, 45)]
+    for mention in found:
+        assert text[mention.start : mention.end] == mention.text
+
+
+def test_mentions_have_no_outer_white_space_and_do_not_overlap():
+    text = " ".join(row[0] for row in [*QUANTITIES, *WORDS, *QUALIFIED, *YEARS, *DATES, *RELATIVE])
+    found = list(scan(text, PUBLISHED))
+    assert len(found) >= len(QUANTITIES) + len(WORDS) + len(QUALIFIED)
+    previous_end = 0
+    for mention in found:
+        assert mention.text == mention.text.strip(), mention
+        assert text[mention.start : mention.end] == mention.text
+        assert mention.start >= previous_end
+        previous_end = mention.end
+
+
+# --- the seed -------------------------------------------------------------------------------------
+
+SEED_MENTIONS = [
+    "13 July 2021",
+    "two decades",
+    "Last Monday",
+    "1,500",
+    "1,357 kilometers",
+    "804 miles",
+    "Another 1,000",
+    "many thousands",
+    "One",
+    "millions",
+    "12 months",
+    "Almost half",
+    "a third",
+    "over 50",
+    "last week",
+    "85 percent",
+    "20,000",
+    "July 8",
+    "7,000",
+    "last Wednesday",
+    "three decades",
+    "for decades",
+    "1991",
+    "2003",
+    "2014",
+    "2005",
+    "From 1994 to 2009",
+    "two",
+    "the 1990s",
+    "2014",
+    "the past decade",
+    "In May",
+]
+
+
+def test_seed_mentions_are_the_expected_32(seed_mentions: pd.DataFrame):
+    assert seed_mentions["text"].tolist() == SEED_MENTIONS
+    assert seed_mentions["mention_id"].tolist() == [f"m{i:03d}" for i in range(1, 33)]
+    assert list(seed_mentions.columns) == MENTION_COLUMNS
+
+
+def test_seed_mentions_sit_at_their_offsets_in_their_sentences(seed: Article, seed_mentions: pd.DataFrame):
+    assert seed_mentions["start"].is_monotonic_increasing
+    for row in seed_mentions.itertuples():
+        assert seed.text[row.start : row.end] == row.text
+        assert row.sentence_start <= row.start < row.end <= row.sentence_end
+        assert " ".join(seed.text[row.sentence_start : row.sentence_end].split()) == row.sentence
+        assert row.kind in KINDS
+
+
+def test_seed_mentions_kinds_and_values(seed_mentions: pd.DataFrame):
+    by_text = seed_mentions.drop_duplicates("text").set_index("text")
+    expected = {
+        "13 July 2021": ("date", "2021-07-13", "day"),
+        "Last Monday": ("date", "2021-07-05", "day"),
+        "last week": ("date", "2021-W27", "week"),
+        "July 8": ("date", "2021-07-08", "day"),
+        "last Wednesday": ("date", "2021-07-07", "day"),
+        "In May": ("date", "2021-05", "month"),
+        "From 1994 to 2009": ("year", "1994/2009", "year"),
+        "the 1990s": ("year", "1990", "decade"),
+        "1991": ("year", "1991", "year"),
+    }
+    for text, (kind, date, precision) in expected.items():
+        row = by_text.loc[text]
+        assert (row["kind"], row["date"], row["date_precision"]) == (kind, date, precision), text
+    assert (by_text.loc["1,357 kilometers", "kind"], by_text.loc["1,357 kilometers", "unit"]) == (
+        "length",
+        "kilometer",
+    )
+    assert by_text.loc["804 miles", "unit"] == "mile"
+    assert by_text.loc["85 percent", "kind"] == "percent"
+    assert by_text.loc["a third", "value"] == pytest.approx(1 / 3)
+    assert by_text.loc["over 50", "low"] == 50 and math.isnan(by_text.loc["over 50", "high"])
+    assert (by_text.loc["many thousands", "low"], by_text.loc["many thousands", "high"]) == (2000, 999_999)
+
+
+# --- cross-check with quantulum3 ------------------------------------------------------------------
+
+# quantulum3 quantities of the seed that lie inside a longer mention of ours (it splits them).
+QUANTULUM_SPLITS = {
+    "13": "13 July 2021",  # the dateline, read as two numbers
+    "2021": "13 July 2021",
+    "1,000": "Another 1,000",  # without its qualifier
+    "half": "Almost half",
+    "50": "over 50",
+    "8": "July 8",  # the day of a date
+    "1994 to 2009": "From 1994 to 2009",  # read as one number, 2001.5
+    "1990": "the 1990s",  # a decade read as a year
+}
+# quantulum3 quantities of the seed that are no figure at all.
+QUANTULUM_FALSE_POSITIVES = {
+    "a piece",  # "published a piece": the article 'a' read as one 'piece' (unit: set)
+}
+
+
+@pytest.fixture(scope="module")
+def quantulum_quantities(seed: Article) -> list[tuple[str, int, int]]:
+    with warnings.catch_warnings():
+        # "Classifier dependencies not installed": the classifier extra is not part of the project.
+        warnings.simplefilter("ignore", UserWarning)
+        from quantulum3 import parser
+
+        quantities = parser.parse(seed.text)
+    return [(seed.text[q.span[0] : q.span[1]], q.span[0], q.span[1]) for q in quantities]
+
+
+def test_quantulum3_finds_nothing_we_miss(seed_mentions: pd.DataFrame, quantulum_quantities):
+    ours = list(seed_mentions[["text", "start", "end"]].itertuples(index=False, name=None))
+    exact, split, false_positives = [], {}, []
+    for text, start, end in quantulum_quantities:
+        if (text, start, end) in ours:
+            exact.append(text)
+            continue
+        overlapping = [m for m in ours if m[1] < end and start < m[2]]
+        if overlapping:
+            assert len(overlapping) == 1, (text, overlapping)
+            (mention,) = overlapping
+            assert mention[1] <= start and end <= mention[2], f"{text!r} straddles {mention}"
+            split[text] = mention[0]
+        else:
+            false_positives.append(text)
+    assert split == QUANTULUM_SPLITS
+    assert set(false_positives) == QUANTULUM_FALSE_POSITIVES
+    # The rest agree exactly, and they are most of what quantulum3 finds.
+    assert len(exact) >= 15, exact
+    assert {"1,357 kilometers", "804 miles", "85 percent", "two decades", "12 months"} <= set(exact)
+
+
+def test_extract_mentions_of_an_article_with_header(tmp_article):
+    text = "A Title\n\nJane Doe\n8 July 2021\n\nLast Monday, some 300 refugees crossed 1,344 km.\n"
+    table = extract_mentions(read_article(tmp_article(text)))
+    assert table["text"].tolist() == ["8 July 2021", "Last Monday", "some 300", "1,344 km"]
+    assert table.set_index("text").loc["Last Monday", "date"] == "2021-06-28"
+    assert table.set_index("text").loc["8 July 2021", "sentence"] == "8 July 2021"
