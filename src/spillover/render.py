@@ -263,8 +263,8 @@ def _output_html(output: dict, chart_ids: set[str]) -> str:
             f'<div class="plot" id="plot-{name}" role="img" aria-label="{html.escape(meta["alt"])}"></div>'
             f'<script type="application/json" class="plot-data" data-target="plot-{name}">'
             f"{_script_json(data[PLOTLY_MIME])}</script>"
-            # The caption and source line are drawn inside the plotly figure itself.
-            "</figure>"
+            f"<figcaption>{html.escape(meta['caption'])}"
+            f'<span class="source">Source: {html.escape(meta["source"])}</span></figcaption></figure>'
         )
     if "text/html" in data:
         return f'<div class="output">{data["text/html"]}</div>'
