@@ -207,22 +207,24 @@ def article_html(article: Article, figures: pd.DataFrame, mentions: pd.DataFrame
         (int(r.start), int(r.end)): f"{r.figure_id}: {r.measure} ({r.subject})" for r in figures.itertuples()
     }
     spans = sorted({(int(r.start), int(r.end)) for r in mentions.itertuples()} | set(meaning))
+    header = [(s, "header") for s in (article.title, article.byline, article.dateline) if s]
     parts = []
-    for paragraph in article.paragraphs:
-        out, position = [], paragraph.start
+    for block, kind in [*header, *((p, "") for p in article.paragraphs)]:
+        out, position = [], block.start
         for start, end in spans:
-            if start < paragraph.start or end > paragraph.end or start < position:
+            if start < block.start or end > block.end or start < position:
                 continue
             out.append(html.escape(article.text[position:start]))
             label = meaning.get((start, end), "mention not annotated")
-            kind = "figure" if (start, end) in meaning else "mention"
+            mark = "figure" if (start, end) in meaning else "mention"
             out.append(
-                f'<mark class="{kind}" id="{quote_anchor(start, end)}" title="{html.escape(label)}">'
+                f'<mark class="{mark}" id="{quote_anchor(start, end)}" title="{html.escape(label)}">'
                 f"{html.escape(article.text[start:end])}</mark>"
             )
             position = end
-        out.append(html.escape(article.text[position : paragraph.end]))
-        parts.append(f"<p>{' '.join(''.join(out).split())}</p>")
+        out.append(html.escape(article.text[position : block.end]))
+        css = f' class="{kind}"' if kind else ""
+        parts.append(f"<p{css}>{' '.join(''.join(out).split())}</p>")
     return f'<div class="article-text">{"".join(parts)}</div>'
 
 
