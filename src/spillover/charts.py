@@ -29,9 +29,8 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import geopandas as gpd
 import matplotlib.dates as mdates
 import pandas as pd
 import plotly.graph_objects as go
@@ -45,12 +44,14 @@ from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from plotly.subplots import make_subplots
-from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
 from spillover import theme
 from spillover.errors import InputError
 from spillover.units import convert
+
+if TYPE_CHECKING:  # geopandas is slow to import and only the map needs it
+    import geopandas as gpd
 
 Backend = Literal["plotly", "matplotlib"]
 BACKENDS: tuple[str, ...] = ("plotly", "matplotlib")
@@ -1280,7 +1281,6 @@ def shares_spec(figures: pd.DataFrame, *, credit: str = ARTICLE_CREDIT) -> Chart
 
 # --------------------------------------------------------------------------- 7. map
 
-_GEOD = Geod(ellps="WGS84")
 COUNTRY_FILLS = {"Afghanistan": theme.BLUE, "Tajikistan": theme.ORANGE}
 
 
@@ -1295,6 +1295,8 @@ def _as_geometry(border: object) -> BaseGeometry | None:
         return None
     if isinstance(border, BaseGeometry):
         return border
+    import geopandas as gpd
+
     if isinstance(border, gpd.GeoDataFrame | gpd.GeoSeries):
         return shapely.union_all(list(border.geometry if isinstance(border, gpd.GeoDataFrame) else border))
     raise InputError(
@@ -1397,7 +1399,9 @@ def region_map_spec(
     a, b = highlight
     alt_border = ""
     if line is not None and not line.is_empty:
-        length = _GEOD.geometry_length(line) / 1000 * _km_to(units)
+        from spillover.geo import geodesic_length_km
+
+        length = geodesic_length_km(line) * _km_to(units)
         marks.append(
             Shapes(
                 geometries=(line,),
@@ -1763,6 +1767,8 @@ def _mpl_flows(ax, mark: Flows, panel: Panel, legend: _MplLegend) -> None:
 def _mpl_shapes(ax, mark: Shapes, panel: Panel, legend: _MplLegend) -> None:
     for i, geom in enumerate(mark.geometries):
         alpha = mark.alphas[i] if mark.alphas else 1.0
+        import geopandas as gpd
+
         series = gpd.GeoSeries([geom], crs="EPSG:4326")
         fill = mark.fills[i]
         if fill is None:
@@ -2385,7 +2391,7 @@ def to_plotly(spec: ChartSpec, *, caption: bool = False) -> go.Figure:
     for i, trace in enumerate(fig.data):
         trace.uid = f"{spec.name}-{i}"
 
-    title = _wrap(spec.title, 90)
+    title = _wrap(spec.title, 70)
     n_title = title.count("\n") + 1
     has_legend = bool(seen)
     left = max(60, min(420, int(longest_label * 6.8) + 40))

@@ -137,6 +137,8 @@ class _Bundle:
 
 def show_table(table: pd.DataFrame, max_rows: int = 60) -> _Bundle:
     """Display a table: escaped HTML with quote links, and plain text for nbval to compare."""
+    if table.empty:
+        return show_text("*No rows: nothing in this article fills this table yet.*")
     return _Bundle({"text/html": table_html(table, max_rows), "text/plain": table.head(max_rows).to_string()})
 
 
