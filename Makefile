@@ -30,8 +30,8 @@ setup: $(STAMP) ## create or refresh the virtual environment (.venv) from requir
 tables: $(STAMP) ## write the tidy tables of ARTICLE to data/processed/
 	@$(BIN)/spillover tables --article $(ARTICLE)
 
-report: $(STAMP) ## render the report of ARTICLE into OUT (default: reports/index.html)
-	@$(BIN)/spillover render --article $(ARTICLE) --out $(OUT) $(PARAMS)
+report: $(STAMP) ## render ARTICLE into OUT (default: reports/index.html), tables into data/processed
+	@$(BIN)/spillover render --article $(ARTICLE) --out $(OUT) --tables data/processed $(PARAMS)
 
 test: $(STAMP) ## run every test (unit, notebooks with nbval, browser)
 	@$(BIN)/ruff check src tests benchmarks classroom

@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="report folder")
     render.add_argument("--jobs", type=int, default=0, help="parallel kernels (0: one per core)")
     render.add_argument("--no-cache", action="store_true", help="rerun every notebook")
+    render.add_argument("--tables", type=Path, help="also write the tidy tables to this folder")
     _add_params(render)
 
     commands.add_parser("notebooks", help="re-execute notebooks/ in place with default parameters")
@@ -108,7 +109,14 @@ def run(args: argparse.Namespace) -> int:
         from spillover.render import render_report
 
         values = params.from_cli(args.param, args.params_file)
-        index = render_report(args.article, args.out, values, jobs=args.jobs, use_cache=not args.no_cache)
+        index = render_report(
+            args.article,
+            args.out,
+            values,
+            jobs=args.jobs,
+            use_cache=not args.no_cache,
+            tables_out=args.tables,
+        )
         print(f"report written to {index}", file=sys.stderr)
     elif args.command == "notebooks":
         from spillover.render import refresh_notebooks

@@ -73,6 +73,20 @@ def declared_parameters(notebook: Path) -> list[str]:
     raise InputError(f"notebook {notebook.name} has no cell tagged 'parameters'")
 
 
+def used_parameters(notebook: Path) -> list[str]:
+    """The declared parameters that the notebook's code uses outside its parameters cell: only
+    these are passed to it and key its cache entry, so changing a parameter reruns only the
+    notebooks it touches."""
+    declared = declared_parameters(notebook)
+    code = "\n".join(
+        _source(cell)
+        for cell in _read_notebook(notebook)["cells"]
+        if cell["cell_type"] == "code" and not {"parameters", "injected-parameters"} & set(_tags(cell))
+    )
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code))
+    return [name for name in declared if name in words]
+
+
 def _digest(items: Iterable[bytes]) -> str:
     h = hashlib.sha256()
     for item in items:
@@ -137,8 +151,7 @@ def plan(article: Path, values: dict[str, str]) -> tuple[list[Job], str]:
     }
     jobs = []
     for notebook in notebooks():
-        declared = declared_parameters(notebook)
-        chosen = {name: given[name] for name in declared if name in given}
+        chosen = {name: given[name] for name in used_parameters(notebook) if name in given}
         key = _digest([*shared, notebook.read_bytes(), json.dumps(chosen, sort_keys=True).encode()])
         jobs.append(Job(notebook, chosen, key))
     tables_key = "csv-" + _digest([*shared, json.dumps(values, sort_keys=True).encode()])
@@ -277,21 +290,28 @@ def _output_html(output: dict, chart_ids: set[str]) -> str:
     return ""
 
 
+def _markdown_with_anchors(source: str, index: int) -> tuple[str, list]:
+    """Markdown as HTML whose level-1 and level-2 headings carry ids for the contents."""
+    rendered, headings = _markdown(source), []
+    for line in source.splitlines():
+        if line.startswith(("# ", "## ")):
+            level = 1 if line.startswith("# ") else 2
+            text = line.lstrip("# ").strip()
+            anchor = f"s{index}-{_slug(text)}"
+            headings.append((level, anchor, text))
+            tag = f"h{level}"
+            rendered = rendered.replace(f"<{tag}>", f'<{tag} id="{anchor}">', 1)
+    return rendered, headings
+
+
 def _chapter_html(nb: dict, index: int, chart_ids: set[str]) -> tuple[str, list]:
     """A notebook as a section; returns its HTML and its headings (level, id, text)."""
     parts, headings = [], []
     for cell in nb["cells"]:
         tags, source = _tags(cell), _source(cell)
         if cell["cell_type"] == "markdown":
-            rendered = _markdown(source)
-            for line in source.splitlines():
-                if line.startswith(("# ", "## ")):
-                    level = 1 if line.startswith("# ") else 2
-                    text = line.lstrip("# ").strip()
-                    anchor = f"s{index}-{_slug(text)}"
-                    headings.append((level, anchor, text))
-                    tag = f"h{level}"
-                    rendered = rendered.replace(f"<{tag}>", f'<{tag} id="{anchor}">', 1)
+            rendered, found = _markdown_with_anchors(source, index)
+            headings.extend(found)
             parts.append(rendered)
         elif cell["cell_type"] == "code":
             label = "Parameters" if {"parameters", "injected-parameters"} & set(tags) else "Code"
@@ -320,6 +340,11 @@ def assemble(executed: list[Path], tables_dir: Path, title: str) -> str:
         nb = _read_notebook(entry / "notebook.ipynb")
         body, headings = _chapter_html(nb, index, chart_ids)
         chapters.append(body)
+        toc.extend(headings)
+    guide = paths.CLASSROOM / "teacher-guide.md"
+    if guide.is_file():  # the classroom guide, as the report's last chapter
+        body, headings = _markdown_with_anchors(guide.read_text(encoding="utf-8"), len(chapters) + 1)
+        chapters.append(f'<section class="chapter guide">{body}</section>')
         toc.extend(headings)
     toc_html = "".join(
         f'<li class="toc-{level}"><a href="#{anchor}">{html.escape(text)}</a></li>'
@@ -386,8 +411,10 @@ def render_report(
     values: dict[str, str] | None = None,
     jobs: int = 0,
     use_cache: bool = True,
+    tables_out: Path | str | None = None,
 ) -> Path:
-    """Render the report of an article into `out`; returns the path of index.html."""
+    """Render the report of an article into `out` (and, if given, its tables into
+    `tables_out`); returns the path of index.html."""
     from spillover import params
 
     article = Path(article)
@@ -416,10 +443,25 @@ def render_report(
                 shutil.copytree(entry / "figures", staging / "figures", dirs_exist_ok=True)
         page = assemble(executed, staging / "data", _title(article))
         (staging / "index.html").write_text(page, encoding="utf-8")
+        if tables_out is not None:
+            _publish_tables(staging / "data", writable_parent(Path(tables_out)))
         swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out / "index.html"
+
+
+def _publish_tables(source: Path, target: Path) -> None:
+    """Copy the render's tables into a folder (data/processed for `make report`), file by file
+    through a staging folder, as the report itself."""
+    target.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".tables-", dir=target))
+    try:
+        for item in sorted(source.iterdir()):
+            shutil.copyfile(item, staging / item.name)
+        swap_in(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _check_inputs(article: Path, values: dict[str, str]) -> None:
