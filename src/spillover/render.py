@@ -249,7 +249,7 @@ def _markdown(text: str) -> str:
     return mistune.html(text)
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
 
 
@@ -267,7 +267,7 @@ def _output_html(output: dict, chart_ids: set[str]) -> str:
     data = {mime: _joined(value) for mime, value in output.get("data", {}).items()}
     if PLOTLY_MIME in data and CHART_MIME in data:
         meta = data[CHART_MIME]
-        name = _slug(meta["name"])
+        name = slug(meta["name"])
         if name in chart_ids:
             raise SpilloverError(f"two charts are named {meta['name']!r}; chart names must be unique")
         chart_ids.add(name)
@@ -297,7 +297,7 @@ def _markdown_with_anchors(source: str, index: int) -> tuple[str, list]:
         if line.startswith(("# ", "## ")):
             level = 1 if line.startswith("# ") else 2
             text = line.lstrip("# ").strip()
-            anchor = f"s{index}-{_slug(text)}"
+            anchor = f"s{index}-{slug(text)}"
             headings.append((level, anchor, text))
             tag = f"h{level}"
             rendered = rendered.replace(f"<{tag}>", f'<{tag} id="{anchor}">', 1)

@@ -20,7 +20,7 @@ from spillover import params as parameters
 from spillover import paths
 from spillover.article import Article
 from spillover.errors import ParameterError
-from spillover.render import CHART_MIME, PLOTLY_MIME
+from spillover.render import CHART_MIME, PLOTLY_MIME, slug
 
 
 @dataclass
@@ -107,7 +107,8 @@ def table_html(table: pd.DataFrame, max_rows: int = 60) -> str:
                 cell = f'<a class="quote" href="#{anchor}">{html.escape(text)}</a>'
             else:
                 cell = html.escape(text)
-            cells.append(f"<td>{cell}</td>")
+            css = f' class="verdict {slug(text)}"' if column == "verdict" else ""
+            cells.append(f"<td{css}>{cell}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     more = f"<caption>first {max_rows} of {len(table)} rows</caption>" if len(table) > max_rows else ""
     return (
@@ -280,20 +281,8 @@ def figures_of(context: Context, *categories: str) -> pd.DataFrame:
     ]
 
 
-FINDING_COLUMNS = [
-    "claim",
-    "quote",
-    "article_value",
-    "article_unit",
-    "reference_value",
-    "reference_unit",
-    "comparison",
-    "verdict",
-    "reason",
-    "reference_source",
-    "start",
-    "end",
-]
+# What a reader needs on the page; the numbers and units are in findings.csv.
+FINDING_COLUMNS = ["claim", "quote", "verdict", "reason", "comparison", "reference_source", "start", "end"]
 
 
 def show_findings(context: Context, reference_unit: str = "") -> _Bundle:
