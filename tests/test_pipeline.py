@@ -44,3 +44,31 @@ def test_rendered_findings_use_the_later_snapshot(tmp_path):
     assert f"World Factbook {EARLIER}" not in outputs
     page = index.read_text(encoding="utf-8")
     assert f"World Factbook {LATER}" in page
+
+
+NEW_ARTICLE = """Floods displace thousands in river valley
+
+Jane Doe
+3 March 2024
+
+More than 12,000 people were displaced last Tuesday when the river rose 4.5 meters, officials said.
+About 40 percent of the valley's farmland is under water.
+"""
+
+
+def test_a_filled_in_template_is_accepted_for_a_new_article(tmp_path, run_cli):
+    import yaml
+
+    article = tmp_path / "floods.txt"
+    article.write_text(NEW_ARTICLE, encoding="utf-8")
+    template = run_cli("annotate", article)
+    assert template.returncode == 0, template.stderr
+    data = yaml.safe_load(template.stdout)
+    for figure in data["figures"]:
+        figure.update(category="economy_society", measure="a measure", subject="the valley")
+    filled = tmp_path / "floods.yaml"
+    filled.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = run_cli("tables", "--article", article, "-p", "annotations", filled, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    figures = (tmp_path / "out" / "figures.csv").read_text(encoding="utf-8")
+    assert "More than 12,000" in figures and "About 40 percent" in figures
