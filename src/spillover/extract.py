@@ -11,11 +11,12 @@ cross-check instead: every quantity it finds in the seed must be one of ours.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import pint
@@ -481,13 +482,7 @@ def scan(text: str, published: dt.date | None = None, offset: int = 0) -> Iterat
         mention = _handle(m.lastgroup or "", m, published)
         if mention is not None:
             if offset:
-                mention = Mention(
-                    **{
-                        **asdict(mention),
-                        "start": mention.start + offset,
-                        "end": mention.end + offset,
-                    }
-                )
+                mention = replace(mention, start=mention.start + offset, end=mention.end + offset)
             yield mention
 
 
@@ -500,22 +495,26 @@ MENTION_COLUMNS = [
 ]
 
 
-def _regions(article: Article) -> list[Span]:
-    """Header lines and paragraphs: everything but the footer."""
-    header = [s for s in (article.title, article.byline, article.dateline) if s is not None]
-    return [*header, *article.paragraphs]
+def _header(article: Article) -> list[Span]:
+    return [s for s in (article.title, article.byline, article.dateline) if s is not None]
 
 
 def extract_mentions(article: Article) -> pd.DataFrame:
-    """The mentions table: one row per numeric expression, in order of appearance."""
+    """The mentions table: one row per numeric expression, in order of appearance.
+
+    Each mention's sentence is found by bisection over the sentence starts, so the work grows
+    linearly with the article (a header line counts as its own sentence)."""
+    header = _header(article)
+    sentences = sorted([*header, *article.sentences], key=lambda span: span.start)
+    starts = [span.start for span in sentences]
     rows = []
-    sentences = [*(s for s in _regions(article) if s not in article.paragraphs), *article.sentences]
-    for region in _regions(article):
+    for region in [*header, *article.paragraphs]:
         for mention in scan(region.text, article.published, region.start):
-            sentence = next((s for s in sentences if s.start <= mention.start < s.end), region)
+            index = bisect.bisect_right(starts, mention.start) - 1
+            sentence = sentences[index] if index >= 0 and mention.start < sentences[index].end else region
             rows.append(
                 {
-                    **asdict(mention),
+                    **vars(mention),
                     "sentence": sentence.clean,
                     "sentence_start": sentence.start,
                     "sentence_end": sentence.end,
