@@ -8,9 +8,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
-ARTICLE ?= seeds/000_bcf152c5a0c9a4f2.txt
+DEFAULT_ARTICLE := seeds/000_bcf152c5a0c9a4f2.txt
+ARTICLE ?= $(DEFAULT_ARTICLE)
 OUT ?= reports
+# Extra options of `spillover render`, e.g. PARAMS="-p units mi -p reference_snapshot 2026-01-22"
 PARAMS ?=
+# data/processed holds the seed article's tables: only its render refreshes them.
+TABLES_OPTION := $(if $(filter $(DEFAULT_ARTICLE),$(ARTICLE)),--tables data/processed,)
 
 .PHONY: help setup report tables test lab classroom bench notebooks clean
 
@@ -30,15 +34,15 @@ setup: $(STAMP) ## create or refresh the virtual environment (.venv) from requir
 tables: $(STAMP) ## write the tidy tables of ARTICLE to data/processed/
 	@$(BIN)/spillover tables --article $(ARTICLE)
 
-report: $(STAMP) ## render ARTICLE into OUT (default: reports/index.html), tables into data/processed
-	@$(BIN)/spillover render --article $(ARTICLE) --out $(OUT) --tables data/processed $(PARAMS)
+report: $(STAMP) ## render ARTICLE (default: the seed) into OUT (default: reports/); PARAMS="-p NAME VALUE"
+	@$(BIN)/spillover render --article $(ARTICLE) --out $(OUT) $(TABLES_OPTION) $(PARAMS)
 
 test: $(STAMP) ## run every test (unit, notebooks with nbval, browser)
 	@$(BIN)/ruff check src tests benchmarks classroom
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lab: $(STAMP) ## start JupyterLab on the project's notebooks
-	@$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) ## start JupyterLab in the project folder (notebooks/, classroom/, reports/); Ctrl-C stops it
+	@$(BIN)/jupyter lab --notebook-dir=.
 
 classroom: $(STAMP) ## write the student and teacher editions to reports/classroom/
 	@$(BIN)/spillover classroom --out reports/classroom
@@ -49,5 +53,5 @@ bench: $(STAMP) ## time renders and extraction (medians of several runs)
 notebooks: $(STAMP) ## re-execute notebooks/ in place (refresh their committed outputs)
 	@$(BIN)/spillover notebooks
 
-clean: ## remove generated outputs (keeps .venv)
-	rm -rf reports/* figures/* data/processed/* .cache
+clean: ## remove the rendered report and the cache (keeps .venv and committed files)
+	rm -rf reports/index.html reports/notebooks reports/data reports/figures reports/classroom .cache

@@ -278,6 +278,15 @@ def template(article: Article, mentions: pd.DataFrame) -> str:
     header = (
         f"# Annotations of {article.path.name}: give each figure its meaning (category is one\n"
         f"# of {', '.join(CATEGORIES)}), or move it to 'excluded' with a reason.\n"
+        "# measure: what is counted or measured; subject: of whom or what. Optional: place,\n"
+        "# attributed_to (the source the article names), unit (what a bare count counts, e.g.\n"
+        "# people), when (id of the figure that dates it), same_as (id of the same quantity stated\n"
+        "# again), note. A 'record' puts the figure into a thematic table of the report:\n"
+        "#   record:\n"
+        "#     refugee_flows: {group: civilians, origin: A, destination: B, status: reported, outcome: ...}\n"
+        "#     troop_deployments: {force: ..., country: ..., location: ..., status: stationed}\n"
+        "#     border_lengths: {border: A–B, country_a: A, country_b: B}\n"
+        "#     timeline: {event: what happened, actors: who}\n"
     )
     body = {
         "article": article.path.name,

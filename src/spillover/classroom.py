@@ -29,11 +29,11 @@ import nbformat
 
 from spillover import paths
 from spillover.errors import InputError, SpilloverError
+from spillover.render import KERNEL, KERNEL_ARGUMENTS
 
 SOURCE = paths.CLASSROOM
 GUIDE = SOURCE / "teacher-guide.md"
 GUIDE_HTML = "teacher-guide.html"
-KERNEL = "python3"
 SOLUTION, STUB = "solution", "stub"
 STUDENT, TEACHER = "student", "teacher"
 #: Which tagged cells each edition drops.
@@ -103,6 +103,7 @@ def execute(nb: nbformat.NotebookNode, workdir: Path, label: str) -> nbformat.No
                 cwd=str(workdir),
                 progress_bar=False,
                 log_output=False,
+                extra_arguments=KERNEL_ARGUMENTS,
             )
         except papermill.PapermillExecutionError as error:
             raise SpilloverError(

@@ -48,7 +48,12 @@ def _add_params(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="spillover", description=__doc__.splitlines()[0])
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    # --debug is accepted after the subcommand too, where users put it.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_parser = commands.add_parser
+    commands.add_parser = lambda *a, **k: _add_parser(*a, parents=[debug], **k)  # type: ignore[method-assign]
 
     extract = commands.add_parser("extract", help="print the mentions of an article as CSV")
     _add_article(extract, positional=True)

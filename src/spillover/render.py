@@ -30,6 +30,8 @@ CACHE = paths.ROOT / ".cache" / "render"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 CHART_MIME = "application/vnd.spillover.chart+json"  # a chart's caption, source and alt text
 KERNEL = "python3"
+# The kernel's own start-up warnings (e.g. about TCP transport) are noise to the user.
+KERNEL_ARGUMENTS = ["--log-level=CRITICAL"]
 # Metadata that papermill and nbclient stamp with times; removed so outputs are reproducible.
 _VOLATILE_CELL_METADATA = ("execution", "papermill")
 
@@ -189,8 +191,7 @@ def _execute(job: Job, workdir: Path) -> Path:
             cwd=str(paths.ROOT),
             progress_bar=False,
             log_output=False,
-            # The kernel's own start-up warnings are noise to a reader of `make report`.
-            extra_arguments=["--log-level=CRITICAL"],
+            extra_arguments=KERNEL_ARGUMENTS,
         )
     except papermill.PapermillExecutionError as error:
         raise SpilloverError(
@@ -333,7 +334,24 @@ def _downloads(tables_dir: Path) -> str:
     return "".join(links)
 
 
-def assemble(executed: list[Path], tables_dir: Path, title: str) -> str:
+def _guide_without_answers(guide: str) -> str:
+    """The teacher's guide for the report's readers: the 'Answers' section stays in the teacher
+    edition (make classroom), so a student reading the report does not see them."""
+    kept, skipping = [], False
+    for line in guide.splitlines():
+        if line.startswith("## "):
+            skipping = line.strip().lower() == "## answers"
+            if skipping:
+                kept.append(
+                    "## Answers\n\nThe answers are in the teacher edition: run `make classroom` and "
+                    "open `reports/classroom/teacher/`.\n"
+                )
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def assemble(executed: list[Path], tables_dir: Path, title: str, with_guide: bool = False) -> str:
     """The whole report as one self-contained HTML page."""
     chapters, toc, chart_ids = [], [], set()
     for index, entry in enumerate(executed, start=1):
@@ -342,8 +360,9 @@ def assemble(executed: list[Path], tables_dir: Path, title: str) -> str:
         chapters.append(body)
         toc.extend(headings)
     guide = paths.CLASSROOM / "teacher-guide.md"
-    if guide.is_file():  # the classroom guide, as the report's last chapter
-        body, headings = _markdown_with_anchors(guide.read_text(encoding="utf-8"), len(chapters) + 1)
+    if with_guide and guide.is_file():  # the classroom guide (seed article only), last chapter
+        text = _guide_without_answers(guide.read_text(encoding="utf-8"))
+        body, headings = _markdown_with_anchors(text, len(chapters) + 1)
         chapters.append(f'<section class="chapter guide">{body}</section>')
         toc.extend(headings)
     toc_html = "".join(
@@ -428,7 +447,10 @@ def render_report(
         (CACHE / f"tables-{input_digest(article, values)}.pickle").unlink(missing_ok=True)
     if not all(entry.is_dir() for entry in entries):
         _check_inputs(article, values)  # one-line errors before any kernel starts
-    staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out.parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out.parent))
+    except OSError as error:
+        raise InputError(f"cannot write beside {out}: {error.strerror}; choose another --out") from None
     try:
         tables_dir = _tables(article, values, tables_key, staging)
         executed = execute_all(job_list, staging, jobs)
@@ -441,7 +463,8 @@ def render_report(
             shutil.copyfile(entry / "notebook.ipynb", staging / "notebooks" / job.notebook.name)
             if (entry / "figures").is_dir():
                 shutil.copytree(entry / "figures", staging / "figures", dirs_exist_ok=True)
-        page = assemble(executed, staging / "data", _title(article))
+        seed = read_text(article)[1] == read_text(paths.DEFAULT_ARTICLE)[1]
+        page = assemble(executed, staging / "data", _title(article), with_guide=seed)
         (staging / "index.html").write_text(page, encoding="utf-8")
         if tables_out is not None:
             _publish_tables(staging / "data", writable_parent(Path(tables_out)))
@@ -509,7 +532,7 @@ def refresh_notebooks(selected: list[Path] | None = None) -> list[Path]:
             cwd=str(paths.ROOT),
             progress_bar=False,
             log_output=False,
-            extra_arguments=["--log-level=CRITICAL"],
+            extra_arguments=KERNEL_ARGUMENTS,
         )
         nb = scrub(nbformat.read(notebook, as_version=4))
         nb.metadata.pop("papermill", None)

@@ -93,14 +93,18 @@ def quote_anchor(start: int, end: int) -> str:
 
 
 def table_html(table: pd.DataFrame, max_rows: int = 60) -> str:
-    """An escaped HTML table whose quotes link to their place in the article."""
+    """An escaped HTML table whose quotes link to their place in the article (the offsets make
+    the link and are not shown; they are in the CSV files)."""
     shown = table.head(max_rows)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
-    body = []
     has_anchor = {"quote", "start", "end"} <= set(shown.columns)
+    visible = [c for c in shown.columns if not (has_anchor and c in ("start", "end"))]
+    head = "".join(f"<th>{html.escape(str(c).replace('_', ' '))}</th>" for c in visible)
+    body = []
     for row in shown.itertuples(index=False):
         cells = []
         for column, value in zip(shown.columns, row, strict=True):
+            if column not in visible:
+                continue
             text = "" if pd.isna(value) else _format(value, getattr(row, "unit", ""))
             if column == "quote" and has_anchor and text and not pd.isna(row.start):
                 anchor = quote_anchor(row.start, row.end)
@@ -122,7 +126,7 @@ def _format(value: object, unit: object = "") -> str:
     if isinstance(value, float):
         if value.is_integer():
             return f"{value:.0f}" if unit == "year" else f"{value:,.0f}"
-        return f"{value:,.6g}"
+        return f"{value:,.4g}"
     return str(value)
 
 
@@ -190,11 +194,31 @@ def needs_annotations(what: str) -> _Bundle:
     )
 
 
-def chart(context: Context, table: str | pd.DataFrame, builder, **options) -> _Bundle:  # noqa: ANN001
+REGION = ("Afghanistan", "Tajikistan")  # the reference data cover these and their neighbours
+
+
+def about_region(context: Context) -> bool:
+    """Whether the article names the region the reference data describe."""
+    return any(name in context.article.text for name in REGION)
+
+
+def chart(
+    context: Context,
+    table: str | pd.DataFrame,
+    builder,
+    regional: bool = False,
+    **options,  # noqa: ANN001
+) -> _Bundle:
     """Build a chart from a table with one of spillover.charts' spec builders: the static
-    twin goes to the figures folder, the interactive one is returned for display."""
+    twin goes to the figures folder, the interactive one is returned for display. A chart of
+    reference data on the region (`regional=True`) is left out for an article about another one."""
     from spillover import charts
 
+    if regional and not about_region(context):
+        return show_text(
+            f"*Left out:* this chart shows reference data on {' and '.join(REGION)}, which this "
+            "article does not name."
+        )
     frame = context.tables[table] if isinstance(table, str) else table
     if frame.empty:
         return needs_annotations(table.replace("_", " ") if isinstance(table, str) else "figures")
