@@ -152,6 +152,15 @@ class _Inputs:
     snapshot: str
 
 
+def _short_unit(unit: str) -> str:
+    """A length unit as its symbol ("kilometer" -> "km"), as a reader writes it in a sentence."""
+    try:
+        parsed = ureg.Unit(unit)
+    except (pint.UndefinedUnitError, ValueError, TypeError):
+        return unit
+    return f"{parsed:~}" if parsed.dimensionality == ureg.km.dimensionality else unit
+
+
 def _figures(table: pd.DataFrame) -> dict[str, _Figure]:
     """The figures by id (first row of each id), or InputError for missing columns."""
     missing = [c for c in REQUIRED_FIGURE_COLUMNS if c not in table.columns]
@@ -163,7 +172,7 @@ def _figures(table: pd.DataFrame) -> dict[str, _Figure]:
             figures[str(row.figure_id)] = _Figure(
                 str(row.figure_id),
                 float(row.value),
-                str(row.unit),
+                _short_unit(str(row.unit)),
                 str(row.quote),
                 int(row.start),
                 int(row.end),

@@ -4,6 +4,7 @@ runs, so a typo gives one line naming the parameter and what is allowed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,8 @@ def validate(values: dict[str, object]) -> dict[str, str]:
     known = parameters()
     result = {name: p.default for name, p in known.items()}
     for name, value in values.items():
+        if isinstance(value, dt.date):  # YAML reads an unquoted 2026-01-22 as a date
+            value = value.isoformat()
         if name not in known:
             raise ParameterError(f"unknown parameter {name!r}; known: {', '.join(sorted(known))}")
         if not isinstance(value, str | int | float) or isinstance(value, bool):

@@ -178,7 +178,7 @@ def _execute(job: Job, workdir: Path) -> Path:
         return entry
     import papermill
 
-    scratch = Path(tempfile.mkdtemp(prefix=f".{job.notebook.stem}-", dir=workdir))
+    scratch = _folder(f".{job.notebook.stem}-", workdir)
     output = scratch / "notebook.ipynb"
     try:
         papermill.execute_notebook(
@@ -394,11 +394,24 @@ def _csp_hash(script: str) -> str:
 # --- the render --------------------------------------------------------------------------------
 
 
+def _folder(prefix: str, parent: Path) -> Path:
+    """A new private-named folder with the modes any new folder gets (mkdtemp's are 0o700,
+    which would make the report's tables unreadable to a web server)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
+    return folder
+
+
 def writable_parent(out: Path) -> Path:
     out = out.resolve()
     parent = out if out.is_dir() else out.parent
     if out.exists() and not out.is_dir():
         raise InputError(f"output {out} is a file, not a folder; choose a folder")
+    blocking = next((p for p in [parent, *parent.parents] if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise InputError(f"output {out} is inside {blocking}, which is a file; choose a folder")
     if not parent.exists():
         try:
             parent.mkdir(parents=True)
@@ -416,7 +429,7 @@ def swap_in(staging: Path, out: Path) -> None:
     for item in items:
         target = out / item.name
         if target.is_dir() and not target.is_symlink():
-            trash = Path(tempfile.mkdtemp(prefix=".old-", dir=out))
+            trash = _folder(".old-", out)
             os.replace(target, trash / item.name)
             os.replace(item, target)
             shutil.rmtree(trash, ignore_errors=True)
@@ -448,7 +461,7 @@ def render_report(
     if not all(entry.is_dir() for entry in entries):
         _check_inputs(article, values)  # one-line errors before any kernel starts
     try:
-        staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out.parent))
+        staging = _folder(".render-", out.parent)
     except OSError as error:
         raise InputError(f"cannot write beside {out}: {error.strerror}; choose another --out") from None
     try:
@@ -478,7 +491,7 @@ def _publish_tables(source: Path, target: Path) -> None:
     """Copy the render's tables into a folder (data/processed for `make report`), file by file
     through a staging folder, as the report itself."""
     target.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".tables-", dir=target))
+    staging = _folder(".tables-", target)
     try:
         for item in sorted(source.iterdir()):
             shutil.copyfile(item, staging / item.name)
@@ -500,7 +513,7 @@ def _tables(article: Path, values: dict[str, str], key: str, workdir: Path) -> P
         from spillover.report import cached_tables
         from spillover.tables import write_tables
 
-        scratch = Path(tempfile.mkdtemp(prefix=".tables-", dir=workdir))
+        scratch = _folder(".tables-", workdir)
         write_tables(cached_tables(article, values), scratch)  # computed once, for the notebooks too
         CACHE.mkdir(parents=True, exist_ok=True)
         try:
