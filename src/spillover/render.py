@@ -394,13 +394,22 @@ def _csp_hash(script: str) -> str:
 # --- the render --------------------------------------------------------------------------------
 
 
+def _read_umask() -> int:
+    # Read once, at import, before any worker thread exists: os.umask can only be read by
+    # setting it, and the setting is process-wide.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
 def _folder(prefix: str, parent: Path) -> Path:
     """A new private-named folder with the modes any new folder gets (mkdtemp's are 0o700,
     which would make the report's tables unreadable to a web server)."""
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    folder.chmod(0o777 & ~umask)
+    folder.chmod(0o777 & ~_UMASK)
     return folder
 
 

@@ -8,6 +8,7 @@ matplotlib twin is saved to the figures folder.
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import os
@@ -238,8 +239,10 @@ def article_html(article: Article, figures: pd.DataFrame, mentions: pd.DataFrame
     parts = []
     for block, kind in [*header, *((p, "") for p in article.paragraphs)]:
         out, position = [], block.start
-        for start, end in spans:
-            if start < block.start or end > block.end or start < position:
+        for start, end in spans[bisect.bisect_left(spans, (block.start, 0)) :]:
+            if start >= block.end:
+                break
+            if end > block.end or start < position:
                 continue
             out.append(html.escape(article.text[position:start]))
             label = meaning.get((start, end), "mention not annotated")
