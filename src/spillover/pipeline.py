@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from spillover import paths
-from spillover.tables import _conform, build_tables, load, write_tables
+from spillover.tables import build_tables, conform, load, write_tables
 from spillover.units import convert
 
 # The article is about these two countries; their borders are the ones measured and compared.
@@ -29,10 +29,10 @@ def article_tables(
     factbook = factbook_table(snapshot)
     measured = border_lengths_measured()
     tables = build_tables(inputs, reference_borders(factbook, measured))
-    tables["findings"] = _conform(
+    tables["findings"] = conform(
         findings_table(tables["figures"], factbook, measured).to_dict("records"), "findings"
     )
-    tables["factbook"] = _conform(factbook.to_dict("records"), "factbook")
+    tables["factbook"] = conform(factbook.to_dict("records"), "factbook")
     return tables
 
 

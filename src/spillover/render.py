@@ -315,7 +315,13 @@ def _chapter_html(nb: dict, index: int, chart_ids: set[str]) -> tuple[str, list]
             headings.extend(found)
             parts.append(rendered)
         elif cell["cell_type"] == "code":
-            label = "Parameters" if {"parameters", "injected-parameters"} & set(tags) else "Code"
+            label = (
+                "Default parameters"
+                if "parameters" in tags
+                else "Parameters of this run"
+                if "injected-parameters" in tags
+                else "Code"
+            )
             parts.append(
                 f'<details class="code"><summary>{label}</summary>'
                 f"<pre><code>{html.escape(source)}</code></pre></details>"

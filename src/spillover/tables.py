@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -59,7 +58,7 @@ def load(
 # --- process ------------------------------------------------------------------------------------
 
 
-def _conform(rows: list[dict], table: str) -> pd.DataFrame:
+def conform(rows: list[dict], table: str) -> pd.DataFrame:
     """A DataFrame with exactly the data dictionary's columns, in its order."""
     frame = pd.DataFrame(rows, columns=schema.columns(table))
     for column in schema.TABLES[table][1]:
@@ -75,7 +74,7 @@ def _conform(rows: list[dict], table: str) -> pd.DataFrame:
 def figures_table(inputs: Inputs) -> pd.DataFrame:
     """One row per annotated figure: the annotation's meaning, the mention's numbers."""
     if inputs.annotations is None:
-        return _conform([], "figures")
+        return conform([], "figures")
     by_span = {(r.start, r.end): r for r in inputs.mentions.itertuples()}
     rows = {}
     for figure in inputs.annotations.figures:
@@ -124,7 +123,7 @@ def figures_table(inputs: Inputs) -> pd.DataFrame:
         if row["when"] and not row.get("date"):
             row["date"] = rows[row["when"]].get("date", "")
             row["date_precision"] = rows[row["when"]].get("date_precision", "")
-    return _conform(list(rows.values()), "figures")
+    return conform(list(rows.values()), "figures")
 
 
 def _records(inputs: Inputs, figures: pd.DataFrame, table: str) -> list[dict]:
@@ -158,11 +157,11 @@ def _records(inputs: Inputs, figures: pd.DataFrame, table: str) -> list[dict]:
 
 
 def refugee_flows_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
-    return _conform(_records(inputs, figures, "refugee_flows"), "refugee_flows")
+    return conform(_records(inputs, figures, "refugee_flows"), "refugee_flows")
 
 
 def troop_deployments_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
-    return _conform(_records(inputs, figures, "troop_deployments"), "troop_deployments")
+    return conform(_records(inputs, figures, "troop_deployments"), "troop_deployments")
 
 
 def border_lengths_table(
@@ -193,10 +192,10 @@ def border_lengths_table(
                 "length_mi": convert(figure["value"], figure["unit"], "mi"),
             }
         )
-    table = _conform(rows, "border_lengths")
+    table = conform(rows, "border_lengths")
     if reference is not None and len(reference):
         table = pd.concat(
-            [table, _conform(reference.to_dict("records"), "border_lengths")], ignore_index=True
+            [table, conform(reference.to_dict("records"), "border_lengths")], ignore_index=True
         )
     return table
 
@@ -266,14 +265,14 @@ def timeline_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
         span = date_range(row["date"], row["date_precision"])
         if span is not None:
             dated.append({**row, "date_start": span[0].isoformat(), "date_end": span[1].isoformat()})
-    table = _conform(dated, "timeline")
+    table = conform(dated, "timeline")
     return table.sort_values(["date_start", "start"], kind="stable").reset_index(drop=True)
 
 
 def build_tables(inputs: Inputs, reference_borders: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     figures = figures_table(inputs)
     return {
-        "mentions": _conform(inputs.mentions.to_dict("records"), "mentions"),
+        "mentions": conform(inputs.mentions.to_dict("records"), "mentions"),
         "figures": figures,
         "refugee_flows": refugee_flows_table(inputs, figures),
         "troop_deployments": troop_deployments_table(inputs, figures),
@@ -313,6 +312,3 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path | str = paths.PR
         shutil.rmtree(staging, ignore_errors=True)
     return out_dir
 
-
-def is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
