@@ -112,8 +112,8 @@ def table_html(table: pd.DataFrame, max_rows: int = 60) -> str:
                 cell = f'<a class="quote" href="#{anchor}">{html.escape(text)}</a>'
             else:
                 cell = html.escape(text)
-            css = f' class="verdict {slug(text)}"' if column == "verdict" else ""
-            cells.append(f"<td{css}>{cell}</td>")
+            verdict = f" verdict {slug(text)}" if column == "verdict" else ""
+            cells.append(f'<td class="col-{slug(column)}{verdict}">{cell}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
     more = f"<caption>first {max_rows} of {len(table)} rows</caption>" if len(table) > max_rows else ""
     return (
