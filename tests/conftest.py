@@ -65,3 +65,23 @@ def tmp_article(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+# An article that carries HTML and script: every piece must be shown as text and never run.
+HOSTILE_ARTICLE_TEXT = """Hostile <script>window.__xss = 1</script> headline
+
+A. Tester
+13 July 2021
+
+Some 300 people <img src=x onerror="window.__xss = 2"> crossed the border last Monday, and
+<a href="javascript:window.__xss = 3">a link</a> says 12 percent more may follow in May.
+
+</script><script>window.__xss = 4</script> The border is 1,357 kilometers long.
+Click <a href=" JaVaScRiPt:window.__xss = 5">here</a> or <svg onload="window.__xss = 6"></svg>.
+"""
+
+
+@pytest.fixture(scope="session")
+def hostile_article() -> str:
+    """The text of an article full of markup and script (see HOSTILE_ARTICLE_TEXT)."""
+    return HOSTILE_ARTICLE_TEXT

@@ -43,17 +43,6 @@ LARGE_ARTICLE_BYTES = 10_000_000
 LARGE_ARTICLE_SECONDS = 45
 ATTEMPTS = 3  # renders repeated when src/ or notebooks/ changed in the middle of a comparison
 
-HOSTILE_ARTICLE = """Hostile <script>window.__xss = 1</script> headline
-
-A. Tester
-13 July 2021
-
-Some 300 people <img src=x onerror="window.__xss = 2"> crossed the border last Monday, and
-<a href="javascript:window.__xss = 3">a link</a> says 12 percent more may follow in May.
-
-</script><script>window.__xss = 4</script> The border is 1,357 kilometers long.
-Click <a href=" JaVaScRiPt:window.__xss = 5">here</a> or <svg onload="window.__xss = 6"></svg>.
-"""
 
 NO_NUMBERS_ARTICLE = """Quiet crossing on the river
 
@@ -442,8 +431,8 @@ def test_interrupt_half_way_keeps_the_previous_report(
 # --- unusual articles that must give a correct report -------------------------------------------
 
 
-def test_article_with_html_and_script_renders_escaped(tmp_path: Path, scratch_cache):
-    article = _write(tmp_path / "hostile.txt", HOSTILE_ARTICLE)
+def test_article_with_html_and_script_renders_escaped(tmp_path: Path, scratch_cache, hostile_article: str):
+    article = _write(tmp_path / "hostile.txt", hostile_article)
     out = tmp_path / "report"
     render_ok(out, "--article", article)
     scratch_cache(article, {})

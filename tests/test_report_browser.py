@@ -27,16 +27,6 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 
-HOSTILE_ARTICLE = """Hostile <script>window.__xss = 1</script> headline
-
-A. Tester
-13 July 2021
-
-Some 300 people <img src=x onerror="window.__xss = 2"> crossed the border last Monday, and
-<a href="javascript:window.__xss = 3">a link</a> says 12 percent more may follow in May.
-
-</script><script>window.__xss = 4</script> The border is 1,357 kilometers long.
-"""
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -82,10 +72,10 @@ def seed_report(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def hostile_report(tmp_path_factory) -> Path:
+def hostile_report(tmp_path_factory, hostile_article: str) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     article = folder / "hostile.txt"
-    article.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    article.write_text(hostile_article, encoding="utf-8")
     return render_report(article, folder / "report")
 
 

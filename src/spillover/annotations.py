@@ -18,7 +18,7 @@ import fastjsonschema
 import pandas as pd
 import yaml
 
-from spillover.article import Article, read_text
+from spillover.article import Article, read_mapping
 from spillover.errors import AnnotationError
 
 CONTEXT_CHARS = 32  # prefix/suffix length written by the template
@@ -117,16 +117,7 @@ def _where(entry: dict, index: int, section: str) -> str:
 def load_annotations(path: Path | str, article: Article) -> Annotations:
     """Parse, check the schema of, and anchor an annotation file against an article."""
     path = Path(path)
-    text, _ = read_text(path, "annotation file")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "YAML"
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise _fail(path, where, f"{problem}; fix the YAML syntax") from None
-    if not isinstance(data, dict):
-        raise _fail(path, "top level", "expected a mapping with a 'figures' list")
+    data = read_mapping(path, "annotation file", AnnotationError, label="annotations")
     try:
         _validator()(data)
     except fastjsonschema.JsonSchemaValueException as error:

@@ -165,6 +165,25 @@ def read_text(path: Path | str, what: str = "article") -> tuple[str, bytes]:
     return text, raw
 
 
+def read_mapping(
+    path: Path | str, what: str, error: type[InputError] = InputError, label: str | None = None
+) -> dict:
+    """A YAML file that must hold a mapping (metadata, annotations, parameters); any problem is
+    one line of the given error type, "<label> <path>: <where>: <problem>", with the fix."""
+    path = Path(path)
+    text, _ = read_text(path, what)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "YAML"
+        detail = getattr(problem, "problem", None) or "not valid YAML"
+        raise error(f"{label or what} {path}: {where}: {detail}; fix the YAML syntax") from None
+    if not isinstance(data, dict):
+        raise error(f"{label or what} {path}: top level: expected a mapping of names to values")
+    return data
+
+
 def read_article(path: Path | str = paths.DEFAULT_ARTICLE) -> Article:
     """Read and structure an article; metadata come from ``<stem>.meta.yaml`` when it exists."""
     path = Path(path)
@@ -194,15 +213,7 @@ def _read_metadata(path: Path, sha256: str) -> dict:
     meta_path = paths.metadata_path(path)
     if not meta_path.is_file():
         return {}
-    meta_text, _ = read_text(meta_path, "article metadata")
-    try:
-        metadata = yaml.safe_load(meta_text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise InputError(f"article metadata is not valid YAML: {meta_path}{where}") from None
-    if not isinstance(metadata, dict):
-        raise InputError(f"article metadata must be a mapping of fields: {meta_path}")
+    metadata = read_mapping(meta_path, "article metadata")
     expected = metadata.get("sha256")
     if expected and expected != sha256:
         raise InputError(

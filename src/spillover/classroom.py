@@ -29,7 +29,6 @@ import nbformat
 
 from spillover import paths
 from spillover.errors import InputError, SpilloverError
-from spillover.render import KERNEL, KERNEL_ARGUMENTS
 
 SOURCE = paths.CLASSROOM
 GUIDE = SOURCE / "teacher-guide.md"
@@ -88,27 +87,13 @@ def edition(source: nbformat.NotebookNode, which: str) -> nbformat.NotebookNode:
 
 def execute(nb: nbformat.NotebookNode, workdir: Path, label: str) -> nbformat.NotebookNode:
     """Run a notebook with papermill in `workdir`; the executed copy, scrubbed of run times."""
-    import papermill
 
-    from spillover.render import scrub
+    from spillover.render import run_notebook, scrub
 
     scratch = Path(tempfile.mkdtemp(prefix=".run-", dir=workdir))
     try:
         nbformat.write(nb, scratch / "input.ipynb")
-        try:
-            papermill.execute_notebook(
-                str(scratch / "input.ipynb"),
-                str(scratch / "output.ipynb"),
-                kernel_name=KERNEL,
-                cwd=str(workdir),
-                progress_bar=False,
-                log_output=False,
-                extra_arguments=KERNEL_ARGUMENTS,
-            )
-        except papermill.PapermillExecutionError as error:
-            raise SpilloverError(
-                f"{label} failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
-            ) from None
+        run_notebook(scratch / "input.ipynb", scratch / "output.ipynb", workdir, {}, label)
         return scrub(nbformat.read(scratch / "output.ipynb", as_version=4))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

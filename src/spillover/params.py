@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from spillover import paths
 from spillover.errors import ParameterError
 
@@ -81,15 +79,8 @@ def from_cli(pairs: Iterable[tuple[str, str]], params_file: Path | None = None) 
     """Merge a YAML parameters file and -p NAME VALUE pairs (the pairs win), then validate."""
     values: dict[str, object] = {}
     if params_file is not None:
-        from spillover.article import read_text
+        from spillover.article import read_mapping
 
-        text, _ = read_text(params_file, "parameters file")
-        try:
-            loaded = yaml.safe_load(text)
-        except yaml.YAMLError:
-            raise ParameterError(f"parameters file {params_file} is not valid YAML") from None
-        if not isinstance(loaded, dict):
-            raise ParameterError(f"parameters file {params_file} must map names to values")
-        values.update(loaded)
+        values.update(read_mapping(params_file, "parameters file", ParameterError))
     values.update(dict(pairs))
     return validate(values)

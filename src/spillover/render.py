@@ -171,32 +171,40 @@ def scrub(nb: dict) -> dict:
     return nb
 
 
-def _execute(job: Job, workdir: Path) -> Path:
-    """Run one notebook with papermill in `workdir`; the executed copy is cached."""
-    entry = CACHE / job.key
-    if (entry / "notebook.ipynb").is_file():
-        return entry
+def run_notebook(source: Path, output: Path, cwd: Path, parameters: dict, label: str) -> None:
+    """Execute a notebook with papermill on the project's kernel; a failing cell becomes one
+    line naming the notebook (the label), the cell and the error."""
     import papermill
 
-    scratch = _folder(f".{job.notebook.stem}-", workdir)
-    output = scratch / "notebook.ipynb"
     try:
         papermill.execute_notebook(
-            str(job.notebook),
+            str(source),
             str(output),
-            parameters={**job.parameters, "figures_dir": str(scratch / "figures")}
-            if "figures_dir" in job.parameters
-            else job.parameters,
+            parameters=parameters,
             kernel_name=KERNEL,
-            cwd=str(paths.ROOT),
+            cwd=str(cwd),
             progress_bar=False,
             log_output=False,
             extra_arguments=KERNEL_ARGUMENTS,
         )
     except papermill.PapermillExecutionError as error:
         raise SpilloverError(
-            f"notebook {job.notebook.name} failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
+            f"{label} failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
         ) from None
+
+
+def _execute(job: Job, workdir: Path) -> Path:
+    """Run one notebook with papermill in `workdir`; the executed copy is cached."""
+    entry = CACHE / job.key
+    if (entry / "notebook.ipynb").is_file():
+        return entry
+
+    scratch = _folder(f".{job.notebook.stem}-", workdir)
+    output = scratch / "notebook.ipynb"
+    parameters = dict(job.parameters)
+    if "figures_dir" in parameters:
+        parameters["figures_dir"] = str(scratch / "figures")
+    run_notebook(job.notebook, output, paths.ROOT, parameters, f"notebook {job.notebook.name}")
     import nbformat
 
     nb = scrub(nbformat.read(output, as_version=4))
@@ -549,19 +557,10 @@ def refresh_notebooks(selected: list[Path] | None = None) -> list[Path]:
     """Execute the notebooks in place with their default parameters, so the committed outputs
     are those of the default run (what nbval compares against)."""
     import nbformat
-    import papermill
 
     done = []
     for notebook in selected or notebooks():
-        papermill.execute_notebook(
-            str(notebook),
-            str(notebook),
-            kernel_name=KERNEL,
-            cwd=str(paths.ROOT),
-            progress_bar=False,
-            log_output=False,
-            extra_arguments=KERNEL_ARGUMENTS,
-        )
+        run_notebook(notebook, notebook, paths.ROOT, {}, f"notebook {notebook.name}")
         nb = scrub(nbformat.read(notebook, as_version=4))
         nb.metadata.pop("papermill", None)
         nbformat.write(nb, notebook)
