@@ -9,12 +9,26 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 DEFAULT_ARTICLE := seeds/000_bcf152c5a0c9a4f2.txt
-ARTICLE ?= $(DEFAULT_ARTICLE)
+ifeq ($(origin ARTICLE),undefined)
+ARTICLE := $(DEFAULT_ARTICLE)
+endif
 OUT ?= reports
-# Extra options of `spillover render`, e.g. PARAMS="-p units mi -p reference_snapshot 2026-01-22"
+# ARTICLE and OUT are file names, which may hold any character: make takes them literally
+# ($(value): no $(...) expansion) and recipes read them from the environment as "$$ARTICLE",
+# so the shell never evaluates them (a backquote in a name runs nothing).
+override ARTICLE := $(value ARTICLE)
+override OUT := $(value OUT)
+export ARTICLE OUT
+# Extra options of `spillover render`, e.g. PARAMS="-p units mi -p reference_snapshot 2026-01-22";
+# these are shell words on purpose (several options), so they are not quoted.
 PARAMS ?=
-# data/processed holds the seed article's tables: only its render refreshes them.
-TABLES_OPTION := $(if $(filter $(DEFAULT_ARTICLE),$(ARTICLE)),--tables data/processed,)
+# data/processed holds the seed article's tables: only its render refreshes them (an exact
+# comparison: a name with spaces is not split into words).
+ifeq ($(ARTICLE),$(DEFAULT_ARTICLE))
+TABLES_OPTION := --tables data/processed
+else
+TABLES_OPTION :=
+endif
 
 .PHONY: help setup report tables test lab classroom bench notebooks clean
 
@@ -32,10 +46,10 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP) ## create or refresh the virtual environment (.venv) from requirements.lock
 
 tables: $(STAMP) ## write the tidy tables of ARTICLE to data/processed/
-	@$(BIN)/spillover tables --article $(ARTICLE)
+	@$(BIN)/spillover tables --article "$$ARTICLE"
 
 report: $(STAMP) ## render ARTICLE (default: the seed) into OUT (default: reports/); PARAMS="-p NAME VALUE"
-	@$(BIN)/spillover render --article $(ARTICLE) --out $(OUT) $(TABLES_OPTION) $(PARAMS)
+	@$(BIN)/spillover render --article "$$ARTICLE" --out "$$OUT" $(TABLES_OPTION) $(PARAMS)
 
 test: $(STAMP) ## run every test (unit, notebooks with nbval, browser)
 	@$(BIN)/ruff check src tests benchmarks classroom

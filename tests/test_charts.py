@@ -601,6 +601,83 @@ def test_timeline_title_and_zoom() -> None:
     assert bars and all(t.base for t in bars)  # intervals drawn from their start
 
 
+def dated_sentences(count: int, sentence: str = "On that day {i} more people crossed") -> pd.DataFrame:
+    """A timeline as an article without annotations gives one: a row per dated sentence, one
+    day apart from 20 March 2020 (92 of 500 fall in the default zoom window, May-July 2021)."""
+    days = pd.date_range("2020-03-20", periods=count, freq="D").strftime("%Y-%m-%d")
+    return pd.DataFrame(
+        {
+            "figure_id": "",
+            "date": days,
+            "date_precision": "day",
+            "date_start": days,
+            "date_end": days,
+            "event": [sentence.format(i=i) for i in range(count)],
+            "quote": [f"quote {i}" for i in range(count)],
+            "date_note": "",
+        }
+    )
+
+
+def _labels(spec: charts.ChartSpec) -> list[tuple[str, ...]]:
+    return [p.marks[0].categories for p in spec.panels]
+
+
+def test_timeline_of_hundreds_of_dated_sentences_draws_at_most_max_labels() -> None:
+    spec = charts.timeline_spec(dated_sentences(500))
+    full, zoom = _labels(spec)
+    assert len(full) == len(zoom) == charts.MAX_LABELS == 40
+    # Evenly spaced in date order: the first and the last are kept, in order.
+    assert full[0] == "On that day 0 more people crossed"
+    assert full[-1] == "On that day 499 more people crossed"
+    assert list(full) == sorted(full, key=lambda label: int(label.split()[3]))
+    # The title counts every event; the caption says what was left out and where it is.
+    assert spec.title.startswith("92 of the article's 500 dated events fall in May\u2013July 2021")
+    assert "Only 40 of the 500 dated events are drawn" in spec.caption
+    assert "the other 460 are left out here and listed in the timeline table" in spec.caption
+    assert "The enlarged panel draws 40 of its 92." in spec.caption
+    assert spec.panels[0].title == "2020\u20132021: 40 of 500 dated events"
+    assert spec.alt.count("quote ") == 40 and spec.alt.endswith("and 460 more.")
+    assert "and 460 more." in spec.source
+    assert charts.timeline_spec(dated_sentences(500)) == spec  # the same sample every time
+    interactive = charts.to_plotly(spec)
+    assert len(interactive.data) == 80  # one trace per drawn row, in two panels
+
+
+def test_timeline_within_the_limit_is_drawn_whole_and_says_nothing_left_out() -> None:
+    spec = charts.timeline_spec(dated_sentences(40))
+    assert [len(labels) for labels in _labels(spec)] == [40]
+    assert "left out" not in spec.caption and "more." not in spec.alt
+    assert spec.panels[0].title.endswith("every dated event")
+
+
+def test_timeline_sample_keeps_the_publication_date() -> None:
+    table = dated_sentences(300)
+    table.loc[150, "figure_id"] = "publication_date"
+    spec = charts.timeline_spec(table, max_labels=10)
+    (full,) = spec.panels[0].marks
+    assert len(full.categories) == 10 and "publication" in full.legend
+    assert "On that day 150 more people crossed" in full.categories
+
+
+def test_timeline_labels_and_hovers_of_long_sentences_are_cut_with_an_ellipsis() -> None:
+    numbers = ", ".join(str(i) for i in range(10_000))
+    spec = charts.timeline_spec(dated_sentences(3, sentence=f"In week {{i}}, the counts were {numbers}."))
+    (mark,) = spec.panels[0].marks
+    for label, hover in zip(mark.categories, mark.hovers, strict=True):
+        assert len(label.replace("\n", " ")) <= charts.LABEL_CHARS and label.endswith("\u2026")
+        assert len(hover) < charts.HOVER_CHARS + 100
+    assert len(spec.alt) < 3 * (charts.LABEL_CHARS + 50)
+    assert len(charts.to_plotly(spec).to_json()) < 50_000
+
+
+def test_mentions_chart_examples_are_short() -> None:
+    table = mentions_table({"count": 2})
+    table.loc[0, "text"] = "1" * 5000
+    (bars,) = charts.mentions_spec(table).panels[0].marks
+    assert len(bars.hovers[0]) < 200 and "\u2026" in bars.hovers[0]
+
+
 def test_shares_keep_their_qualifier_on_a_full_scale() -> None:
     spec = charts.shares_spec(figures_table())
     assert "\u201ca third\u201d" in spec.title and "\u201c85 percent\u201d" in spec.title

@@ -104,7 +104,8 @@ def test_both_editions_have_the_same_file_names(editions):
     assert classroom.GUIDE_HTML in teacher
     for source in classroom.source_notebooks():
         assert {source.name, f"{source.stem}.html"} <= student
-    assert not [p.name for p in editions.iterdir() if p.name.startswith(".")], "scratch left behind"
+    assert sorted(p.name for p in editions.iterdir()) == [".spillover", "student", "teacher"]
+    assert list(editions.glob(".spillover/staging-*")) == [], "scratch left behind"
 
 
 @pytest.mark.slow
@@ -212,10 +213,14 @@ def test_out_that_is_a_file_is_an_input_error(tmp_path):
 
 
 def test_a_failed_build_leaves_the_previous_editions(tmp_path, monkeypatch):
+    from spillover.publish import OutputFolder
+
     out = tmp_path / "classroom"
-    for folder in ("student", "teacher"):
-        (out / folder).mkdir(parents=True)
-        (out / folder / "old.html").write_text("previous edition")
+    with OutputFolder(out, ("student", "teacher")) as previous:  # editions of an earlier build
+        for folder in ("student", "teacher"):
+            (previous.staging / folder).mkdir()
+            (previous.staging / folder / "old.html").write_text("previous edition")
+        previous.publish_versioned()
 
     def broken(nb, workdir, label):
         raise SpilloverError(f"{label} failed in cell 3: ZeroDivisionError")
@@ -223,9 +228,10 @@ def test_a_failed_build_leaves_the_previous_editions(tmp_path, monkeypatch):
     monkeypatch.setattr(classroom, "execute", broken)
     with pytest.raises(SpilloverError, match="failed in cell 3"):
         classroom.build_classroom(out)
-    assert sorted(p.name for p in out.iterdir()) == ["student", "teacher"]
+    assert sorted(p.name for p in out.iterdir()) == [".spillover", "student", "teacher"]
     for folder in ("student", "teacher"):
         assert [p.name for p in (out / folder).iterdir()] == ["old.html"]
+    assert list(out.glob(".spillover/staging-*")) == []
 
 
 def test_editions_are_made_by_tags():

@@ -178,4 +178,4 @@ def test_failing_tables_leave_existing_tables_untouched(outcomes: dict[str, Outc
     assert outcome.result.returncode == 2
     assert len(outcome.before) >= 7  # the tables and datapackage.json of the seed
     assert _snapshot(outcome.folder / "out") == outcome.before
-    assert [p.name for p in (outcome.folder / "out").iterdir() if p.name.startswith(".")] == []
+    assert list((outcome.folder / "out").glob(".spillover/staging-*")) == []

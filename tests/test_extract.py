@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import warnings
 
 import pandas as pd
 import pytest
 
+from spillover import extract
 from spillover.article import Article, read_article
-from spillover.extract import KINDS, MENTION_COLUMNS, PRECISIONS, Mention, extract_mentions, scan
+from spillover.errors import InputError
+from spillover.extract import (
+    KINDS,
+    MENTION_COLUMNS,
+    PRECISIONS,
+    Mention,
+    excerpt,
+    extract_mentions,
+    scan,
+)
+from spillover.tables import to_csv_text
 
 PUBLISHED = dt.date(2021, 7, 13)  # the seed's publication date, a Tuesday
 NAN = math.nan
@@ -374,11 +386,85 @@ def test_seed_mentions_are_the_expected_32(seed_mentions: pd.DataFrame):
 
 def test_seed_mentions_sit_at_their_offsets_in_their_sentences(seed: Article, seed_mentions: pd.DataFrame):
     assert seed_mentions["start"].is_monotonic_increasing
+    header = [s for s in (seed.title, seed.byline, seed.dateline) if s]
+    spans = {(s.start, s.end) for s in [*header, *seed.sentences]}
     for row in seed_mentions.itertuples():
         assert seed.text[row.start : row.end] == row.text
         assert row.sentence_start <= row.start < row.end <= row.sentence_end
-        assert " ".join(seed.text[row.sentence_start : row.sentence_end].split()) == row.sentence
+        assert (row.sentence_start, row.sentence_end) in spans, row.text
         assert row.kind in KINDS
+
+
+def test_mentions_refer_to_their_sentence_and_never_copy_it(seed: Article, seed_mentions: pd.DataFrame):
+    assert "sentence" not in seed_mentions.columns
+    assert MENTION_COLUMNS[-2:] == ["sentence_start", "sentence_end"]
+    for row in seed_mentions.itertuples(index=False):
+        sentence = seed.text[row.sentence_start : row.sentence_end]
+        if sentence != row.text:  # the dateline is a sentence of its own
+            assert not any(isinstance(v, str) and sentence in v for v in row), row.text
+
+
+def test_a_sentence_of_ten_thousand_numbers_is_referred_to_not_copied(tmp_article):
+    numbers = ", ".join(str(n % 997 + 2) for n in range(10_000))
+    text = f"Counts\n\nJane Doe\n8 July 2021\n\nThe counts were {numbers}.\n"
+    table = extract_mentions(read_article(tmp_article(text)))
+    assert len(table) == 10_001  # the dateline and the 10,000 numbers
+    body = table.iloc[1:]
+    assert body["sentence_start"].nunique() == 1 and body["sentence_end"].nunique() == 1
+    assert text[body["sentence_start"].iloc[0] : body["sentence_end"].iloc[0]].startswith("The counts")
+    # Linear: the CSV is a few dozen bytes a mention, not a copy of the 50 KB sentence each.
+    assert len(to_csv_text(table)) < 150 * len(table)
+
+
+def test_more_mentions_than_the_limit_is_a_one_line_input_error(tmp_article, monkeypatch):
+    monkeypatch.setattr(extract, "MAX_MENTIONS", 5)
+    article = read_article(tmp_article("Title\n\nIn week 1, 2, 3 and 4 crossed. Then 5 and 6 more.\n"))
+    with pytest.raises(InputError) as raised:
+        extract_mentions(article)
+    message = str(raised.value)
+    assert "\n" not in message and raised.value.exit_status == 2
+    assert "more than 5 numeric expressions" in message and "split it" in message
+    monkeypatch.setattr(extract, "MAX_MENTIONS", 6)
+    assert len(extract_mentions(article)) == 6  # exactly the limit is allowed
+
+
+def test_the_scanner_lookahead_changes_no_match(seed: Article):
+    # The scanner skips positions that are neither a digit, a currency sign nor a word start;
+    # without that shortcut it must find exactly the same matches.
+    plain = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in extract._PATTERNS.items()))
+    tricky = (
+        "F16 jets, COVID-19, $5, €3 million, £2bn, x2, 3x, ٣ crossings, in May 2021, mid-July, "
+        "between 1994 and 2009, the mid-1990s, about 1,500 km, two-thirds, 12%, 7.5 per cent, "
+        "last Monday, the past decade, for years, dozens of_them, _7 under_scores."
+    )
+    for text in (seed.text, tricky):
+        ours = [(m.start(), m.end(), m.lastgroup) for m in extract._SCAN.finditer(text)]
+        assert ours == [(m.start(), m.end(), m.lastgroup) for m in plain.finditer(text)]
+        assert ours
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Short  and\n sweet.", 40, "Short and sweet."),
+        ("one two three four five", 12, "one two\u2026"),
+        ("one two three four five", 23, "one two three four five"),
+        ("x" * 50, 10, "x" * 9 + "\u2026"),  # one word longer than the limit is cut
+        ("a b " + "c" * 5000, 10, "a b\u2026"),
+        ("", 10, ""),
+    ],
+)
+def test_excerpt_is_short_and_says_when_it_is_cut(text: str, limit: int, expected: str):
+    assert excerpt(text, 0, len(text), limit) == expected
+    assert len(excerpt(text, 0, len(text), limit)) <= limit
+
+
+def test_excerpt_reads_a_bounded_window_of_a_long_sentence():
+    # Spaces beyond the window still count as "more text": the excerpt ends with an ellipsis.
+    text = "Begin " + " " * 10_000 + "end."
+    assert excerpt(text, 0, len(text), 20) == "Begin\u2026"
+    assert excerpt(text, 6, len(text), 20) == "\u2026"
+    assert excerpt(text, len(text) - 4, len(text), 20) == "end."
 
 
 def test_seed_mentions_kinds_and_values(seed_mentions: pd.DataFrame):
@@ -465,4 +551,5 @@ def test_extract_mentions_of_an_article_with_header(tmp_article):
     table = extract_mentions(read_article(tmp_article(text)))
     assert table["text"].tolist() == ["8 July 2021", "Last Monday", "some 300", "1,344 km"]
     assert table.set_index("text").loc["Last Monday", "date"] == "2021-06-28"
-    assert table.set_index("text").loc["8 July 2021", "sentence"] == "8 July 2021"
+    dateline = table.set_index("text").loc["8 July 2021"]
+    assert text[dateline["sentence_start"] : dateline["sentence_end"]] == "8 July 2021"

@@ -1,4 +1,7 @@
-"""Border measurement on the Natural Earth outlines, the region map, and the article's places."""
+"""Border measurement on the Natural Earth outlines, the region map, and the article's places.
+
+The seed's region (countries, measured borders, places) comes from its checks file,
+data/checks/000_bcf152c5a0c9a4f2.yaml; the functions' defaults read it."""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from spillover import geo
+from spillover import geo, paths
 from spillover.errors import InputError
+from spillover.findings import Region, article_region
 from spillover.reference import factbook_table
 
 SCALES = ("110m", "50m", "10m")
@@ -30,8 +34,13 @@ def measured() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def factbook() -> pd.DataFrame:
-    return factbook_table("2021-07-01")
+def region() -> Region:
+    return article_region(paths.DEFAULT_ARTICLE)
+
+
+@pytest.fixture(scope="module")
+def factbook(region: Region) -> pd.DataFrame:
+    return factbook_table("2021-07-01", gecs=sorted(region.countries))
 
 
 def factbook_partners(factbook: pd.DataFrame, country: str) -> set[str]:
@@ -43,13 +52,14 @@ def factbook_partners(factbook: pd.DataFrame, country: str) -> set[str]:
 
 
 @pytest.mark.parametrize("scale", SCALES)
-def test_read_countries_crs_and_names(scale: str, factbook: pd.DataFrame):
+def test_read_countries_crs_and_names(scale: str, factbook: pd.DataFrame, region: Region):
     countries = geo.read_countries(scale)
     assert countries.crs.to_epsg() == 4326
     assert {"name", "geometry"} <= set(countries.columns)
-    # The Factbook's short names are Natural Earth's names for all ten profiles.
-    assert set(factbook["country"]) <= set(countries["name"])
-    assert set(geo.REGION) == set(factbook["country"])
+    # The region's names (checks file) are Natural Earth's and the Factbook's short names.
+    assert set(region.names) <= set(countries["name"])
+    assert set(region.names) == set(factbook["country"])
+    assert region.names == geo.REGION  # the former constant, now read from the checks file
 
 
 def test_read_countries_returns_a_copy():
@@ -111,6 +121,7 @@ def test_measured_table_shape(measured: pd.DataFrame):
     assert (measured["length_km"] > 0).all()
     # 6 Afghan + 4 Tajik borders, their shared one counted once, at 3 scales.
     assert len(measured) == 9 * 3
+    assert set(article_region().borders_of) == {"Afghanistan", "Tajikistan"}
     assert not measured.duplicated(["border", "scale"]).any()
     assert dict(zip(measured["scale"], measured["scale_denominator"], strict=True)) == {
         "110m": 110_000_000,
@@ -147,6 +158,18 @@ def test_measured_lengths_stay_below_the_factbook(measured: pd.DataFrame, factbo
         assert row.length_km < surveyed, (row.border, row.scale)
 
 
+def test_borders_come_from_the_countries_asked_for():
+    assert geo.border_lengths_measured(()).empty
+    assert list(geo.border_lengths_measured(()).columns) == MEASURED_COLUMNS
+    kyrgyz = geo.border_lengths_measured(["Kyrgyzstan"], scales=["110m"])
+    assert set(kyrgyz["border"]) == {
+        "China–Kyrgyzstan",
+        "Kazakhstan–Kyrgyzstan",
+        "Kyrgyzstan–Tajikistan",
+        "Kyrgyzstan–Uzbekistan",
+    }
+
+
 def test_measurement_is_cached():
     assert geo.shared_border("Afghanistan", "Iran", "10m") is geo.shared_border(
         "Afghanistan", "Iran", "10m"
@@ -178,10 +201,11 @@ def test_corner_contact_is_not_a_border():
 # ----------------------------------------------------------------------------- map and places
 
 
-def test_region_outlines():
-    region = geo.region_outlines()
-    assert list(region["name"]) == sorted(geo.REGION)
-    assert region.crs.to_epsg() == 4326
+def test_region_outlines(region: Region):
+    outlines = geo.region_outlines()
+    assert list(outlines["name"]) == list(region.names)
+    assert list(geo.region_outlines(names=["Iran", "Pakistan"])["name"]) == ["Iran", "Pakistan"]
+    assert outlines.crs.to_epsg() == 4326
     with pytest.raises(InputError, match="Atlantis"):
         geo.region_outlines(names=["Afghanistan", "Atlantis"])
 
@@ -195,6 +219,14 @@ def test_places_come_from_the_factbook(factbook: pd.DataFrame):
     assert list(places["latitude"]) == [lat[g] for g in ("af", "ti", "uz", "rs")]
     assert list(places["longitude"]) == [lon[g] for g in ("af", "ti", "uz", "rs")]
     assert places["source"].str.contains("data/reference/factbook/2021-07-01/").all()
+
+
+def test_places_are_the_regions_capitals():
+    """The places come from data (a region's capitals), not from constants."""
+    one = geo.places(region=Region({"kz": "Kazakhstan"}, capitals=("kz",)))
+    assert list(one["name"]) == ["Nur-Sultan"]  # its name in the 2021 snapshot
+    assert list(one["kind"]) == ["capital"]
+    assert geo.places(region=Region()).empty
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from spillover import paths
 from spillover.errors import InputError
 from spillover.reference import (
+    ALL,
     COLUMNS,
+    DEFAULT_GECS,
     GEC_TO_ISO3,
+    SKIP_COLUMNS,
     drinking_water_balance,
+    factbook_skips,
     factbook_table,
     load_profile,
     lookup,
@@ -23,6 +28,7 @@ from spillover.reference import (
     parse_coordinates,
     parse_number,
     parse_year,
+    profile_gecs,
     snapshots,
 )
 
@@ -226,8 +232,9 @@ def test_unknown_snapshot_lists_the_available_ones():
 
 
 def test_unknown_country_code():
-    with pytest.raises(InputError, match=r"'xx'.*af, ch"):
-        load_profile("xx", "2021-07-01")
+    # "xx" (the World) exists since the full Factbook arrived; "qq" is no GEC code.
+    with pytest.raises(InputError, match=r"'qq'.*aa, ac, ae, af"):
+        load_profile("qq", "2021-07-01")
 
 
 def _tmp_factbook(tmp_path: Path) -> Path:
@@ -284,3 +291,144 @@ def test_invalid_json_raises(tmp_path: Path):
     (root / "2021-07-01" / "kg.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(InputError, match=r"kg\.json.*not valid JSON"):
         load_profile("kg", "2021-07-01", factbook_dir=root)
+
+
+# ----------------------------------------------------------------------------- all 261 profiles
+
+
+def _raw(snapshot: str, gec: str) -> dict:
+    """A profile as the JSON holds it, read without the code under test."""
+    path = paths.FACTBOOK / snapshot / f"{gec}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _raw_number(text: str) -> float:
+    """The first number of a Factbook text, read independently of the reader's regexes."""
+    return float(re.search(r"\d[\d,]*(?:\.\d+)?", text).group(0).replace(",", ""))
+
+
+@pytest.mark.parametrize("snapshot", SNAPSHOTS)
+def test_every_profile_parses(snapshot: str):
+    gecs = sorted(p.stem for p in (paths.FACTBOOK / snapshot).glob("*.json"))
+    assert len(gecs) == 261
+    assert profile_gecs(snapshot) == gecs
+    table = factbook_table(snapshot, ALL)
+    assert table["gec"].nunique() == 261
+    assert list(table["gec"].drop_duplicates()) == gecs
+    names = table.drop_duplicates("gec")["country"]
+    assert not names.duplicated().any() and names.str.len().gt(0).all()
+    assert table["value"].notna().all()
+
+
+def test_every_file_is_the_shared_copy_byte_for_byte():
+    shared = paths.ROOT.parent / "shared" / "data" / "factbook"
+    if not shared.is_dir():
+        pytest.skip("no shared copy of the Factbook beside the project")
+    for snapshot in SNAPSHOTS:
+        ours = sorted((paths.FACTBOOK / snapshot).glob("*.json"))
+        assert [p.name for p in ours] == sorted(p.name for p in (shared / snapshot).glob("*.json"))
+        for path in ours:
+            assert path.read_bytes() == (shared / snapshot / path.name).read_bytes(), path
+
+
+def test_selecting_countries():
+    both = factbook_table("2021-07-01", gecs=["ke", "fr", "ke"])
+    assert list(both["gec"].drop_duplicates()) == ["fr", "ke"]
+    assert set(factbook_table("2021-07-01", gecs="ke")["country"]) == {"Kenya"}
+    assert factbook_table("2021-07-01", gecs=[]).empty
+    assert set(factbook_table("2021-07-01")["gec"]) == set(DEFAULT_GECS)
+    with pytest.raises(InputError, match=r"'qq'"):
+        factbook_table("2021-07-01", gecs=["qq"])
+
+
+def test_the_ten_countries_rows_are_the_same_in_the_full_table():
+    for snapshot in SNAPSHOTS:
+        ten = factbook_table(snapshot)
+        full = factbook_table(snapshot, ALL)
+        again = full[full["gec"].isin(DEFAULT_GECS)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(again, ten)
+
+
+@pytest.mark.parametrize("snapshot", SNAPSHOTS)
+def test_kenya_and_france_against_their_json(snapshot: str):
+    table = factbook_table(snapshot, ["ke", "fr"])
+    kenya, france = _raw(snapshot, "ke"), _raw(snapshot, "fr")
+    coast = _raw_number(kenya["Geography"]["Coastline"]["text"])
+    assert value(table, "Kenya", "coastline_km")["value"] == coast
+    borders = kenya["Geography"]["Land boundaries"]["border countries"]["text"]
+    tanzania = float(re.search(r"Tanzania ([\d,]+) km", borders).group(1).replace(",", ""))
+    assert value(table, "Kenya", "land_boundary_km", "Tanzania")["value"] == tanzania
+    ages = {k.strip(): v["text"] for k, v in france["People and Society"]["Median age"].items()}
+    assert value(table, "France", "median_age", "total")["value"] == _raw_number(ages["total"])
+    assert value(table, "France", "median_age", "total")["unit"] == "years"
+    life = france["People and Society"]["Life expectancy at birth"]["total population"]["text"]
+    assert value(table, "France", "life_expectancy_at_birth", "total")["value"] == _raw_number(life)
+    gdp = value(table, "France", "gdp_official_exchange_rate")
+    assert gdp["unit"] == "USD" and gdp["value"] > 1e12  # "$2,715,574,000,000" or "$3.162 trillion"
+    # France's area text carries metropolitan France after a semicolon; the total comes first.
+    area = {k.strip(): v for k, v in france["Geography"]["Area"].items()}["total"]["text"]
+    assert value(table, "France", "area", "total")["value"] == _raw_number(area)
+
+
+def test_absent_fields_give_no_rows():
+    ocean = factbook_table("2021-07-01", ["zn"])
+    assert set(ocean["field"]) == {"area", "coastline_km"}
+    assert ocean["country"].iloc[0] == "Pacific Ocean"
+    antarctica = factbook_table("2026-01-22", ["ay"])
+    assert lookup(antarctica, "Antarctica", "population") is None
+
+
+def test_skipped_fields_are_listed_with_their_reason():
+    skips = factbook_skips("2021-07-01")
+    assert list(skips.columns) == list(SKIP_COLUMNS)
+    assert skips["reason"].str.len().gt(0).all()
+    by_field = skips.set_index(["gec", "field", "label"])["reason"]
+    assert "NA" in by_field[("od", "area", "Geography / Area / land")]
+    assert "negligible" in by_field[("do", "area", "Geography / Area / water")]
+    assert "upper bound" in by_field[("cr", "area", "Geography / Area / total")]
+    assert "no permanent population" in by_field[("bv", "population", "People and Society / Population")]
+    assert "qualified" in by_field[("ax", "population", "People and Society / Population")]
+    # a value skipped is not in the table
+    assert lookup(factbook_table("2021-07-01", ["od"]), "South Sudan", "area", "land") is None
+
+
+def test_a_word_instead_of_a_figure_is_skipped_but_a_broken_figure_raises(tmp_path: Path):
+    root = _tmp_factbook(tmp_path)
+
+    def no_figure(profile: dict) -> None:
+        profile["People and Society"]["Population"]["text"] = "NA"
+        profile["Geography"]["Coastline"]["text"] = "about 500 km"
+
+    _edit(root / "2021-07-01" / "af.json", lambda p: p["Geography"].pop("Coastline"))
+    _edit(root / "2021-07-01" / "ti.json", lambda p: p["People and Society"].pop("Population"))
+    ti = factbook_table("2021-07-01", ["ti"], factbook_dir=root)
+    assert lookup(ti, "Tajikistan", "population") is None  # absent: no row, no error
+    _edit(root / "2021-07-01" / "uz.json", no_figure)
+    with pytest.raises(InputError, match=r"uz\.json.*Geography / Coastline.*about 500 km"):
+        factbook_table("2021-07-01", ["uz"], factbook_dir=root)
+
+
+def test_unnamed_profiles_take_their_names_from_their_introduction():
+    data = yaml.safe_load((paths.REFERENCE / "gazetteer.yaml").read_text(encoding="utf-8"))
+    for snapshot in SNAPSHOTS:
+        table = factbook_table(snapshot, list(data["unnamed_profiles"]))
+        for gec, entry in data["unnamed_profiles"].items():
+            profile = _raw(snapshot, gec)
+            names = profile.get("Government", {}).get("Country name") or {}
+            assert "conventional short form" not in names and "conventional long form" not in names
+            introduction = json.dumps(profile["Introduction"]).lower()
+            assert entry["name"].lower() in introduction, (snapshot, gec)
+            assert set(table[table["gec"] == gec]["country"]) == {entry["name"]}
+
+
+def test_cached_parse_sees_a_changed_file(tmp_path: Path):
+    root = _tmp_factbook(tmp_path)
+    before = factbook_table("2021-07-01", ["ti"], factbook_dir=root)
+    assert value(before, "Tajikistan", "population")["value"] == 8_990_874.0
+
+    def change(profile: dict) -> None:
+        profile["People and Society"]["Population"]["text"] = "9,000,001 (July 2021 est.)"
+
+    _edit(root / "2021-07-01" / "ti.json", change)
+    after = factbook_table("2021-07-01", ["ti"], factbook_dir=root)
+    assert value(after, "Tajikistan", "population")["value"] == 9_000_001.0

@@ -39,8 +39,6 @@ SEED = paths.DEFAULT_ARTICLE
 SEED_ANNOTATIONS = paths.default_annotations(SEED)
 RENDER_TIMEOUT = 900  # seconds; a cold render takes ~30 s on two cores
 LARGE_ARTICLE_BYTES = 10_000_000
-# "Sane" for 10 MB: the target is 2 s per MB, linear (benchmarks/run.py), with slack for a busy machine.
-LARGE_ARTICLE_SECONDS = 45
 ATTEMPTS = 3  # renders repeated when src/ or notebooks/ changed in the middle of a comparison
 
 
@@ -109,7 +107,8 @@ def entry_stamps(keys: list[str]) -> dict[str, tuple[int, int] | None]:
 
 
 def staging_folders(folder: Path) -> list[Path]:
-    return sorted(folder.glob(".render-*"))
+    """A render's staging folders in an output folder (they live in its .spillover/)."""
+    return sorted(folder.glob(".spillover/staging-*"))
 
 
 def executed_notebooks(report: Path) -> dict[str, dict]:
@@ -310,7 +309,7 @@ def test_bad_input_keeps_the_previous_report(case: str, previous: Path, seed_rep
     assert result.returncode == 2, line
     assert line.startswith("spillover: error: "), line
     assert_same_tree(previous, seed_report.out)
-    assert staging_folders(previous.parent) == []
+    assert staging_folders(previous) == []
 
 
 @dataclass(frozen=True)
@@ -352,7 +351,7 @@ def test_unwritable_output_folder_keeps_everything(previous: Path, seed_report: 
     assert_one_line_error(result, case.word)
     assert snapshot(case.guarded) == before
     assert_same_tree(previous, seed_report.out)
-    assert staging_folders(previous.parent) == [] and staging_folders(tmp_path) == []
+    assert staging_folders(previous) == []
 
 
 def test_unwritable_output_folder_is_bad_input(previous: Path, tmp_path: Path):
@@ -405,7 +404,7 @@ def test_interrupt_half_way_keeps_the_previous_report(
             assert process.poll() is None, f"the render ended before any kernel: {process.stderr.read()}"
             assert time.monotonic() < deadline, "no kernel started within 300 s"
             time.sleep(0.1)
-        assert staging_folders(previous.parent), "a kernel runs but there is no staging folder"
+        assert staging_folders(previous), "a kernel runs but there is no staging folder"
         time.sleep(1.0)
         os.killpg(process.pid, signal.SIGINT)
         interrupted = time.monotonic()
@@ -420,7 +419,7 @@ def test_interrupt_half_way_keeps_the_previous_report(
     line = assert_one_line_error(result, "interrupted")
     assert result.returncode == 130, line
     assert_same_tree(previous, seed_report.out)
-    assert staging_folders(previous.parent) == []
+    assert staging_folders(previous) == []
     deadline = time.monotonic() + 30
     while _kernels_of(process.pid) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -488,29 +487,29 @@ def _large_article(path: Path, size: int) -> Path:
 
 
 def test_very_large_article_is_extracted_and_tabulated(tmp_path: Path):
-    # A render of 10 MB works but takes ~6 minutes here (377 s, 3.8 GB, a 48 MB page): too slow for a
-    # test. The extractor and the tables must handle 10 MB, in a sane time.
+    # The extractor and the tables must handle 10 MB correctly and in linear space. How fast is
+    # for `make bench` (a test with a wall-clock limit fails on a slower machine): the timeout
+    # only guards against a hang.
     article = _large_article(tmp_path / "large.txt", LARGE_ARTICLE_BYTES)
     assert article.stat().st_size >= LARGE_ARTICLE_BYTES
     text = article.read_text(encoding="utf-8")
-    started = time.monotonic()
-    extracted = spillover("extract", article, timeout=LARGE_ARTICLE_SECONDS)
-    extract_seconds = time.monotonic() - started
+    extracted = spillover("extract", article)
     assert extracted.returncode == 0, extracted.stderr
     rows = list(csv.DictReader(io.StringIO(extracted.stdout)))
     # Every copy of a paragraph carries at least its own "week N" and "N more people".
     assert len(rows) > 2 * (LARGE_ARTICLE_BYTES // 1000), len(rows)
-    assert all(text[int(r["start"]) : int(r["end"])] == r["text"] for r in rows[-100:])
+    for r in [*rows[:100], *rows[-100:]]:
+        assert text[int(r["start"]) : int(r["end"])] == r["text"]
+        assert int(r["sentence_start"]) <= int(r["start"]) < int(r["end"]) <= int(r["sentence_end"])
     assert int(rows[-1]["end"]) > len(text) - 100, "the end of the article was not scanned"
+    # A row refers to its sentence and does not copy it: the CSV grows with the mentions alone.
+    assert len(extracted.stdout) < 150 * len(rows), len(extracted.stdout)
 
-    started = time.monotonic()
     out = tmp_path / "tables"
-    tables = spillover("tables", "--article", article, "--out", out, timeout=LARGE_ARTICLE_SECONDS)
-    tables_seconds = time.monotonic() - started
+    tables = spillover("tables", "--article", article, "--out", out)
     assert tables.returncode == 0, tables.stderr
     with (out / "mentions.csv").open(encoding="utf-8", newline="") as handle:
         assert sum(1 for _ in csv.DictReader(handle)) == len(rows)
-    print(f"10 MB: extract {extract_seconds:.1f} s, tables {tables_seconds:.1f} s")
 
 
 # --- determinism and the cache ------------------------------------------------------------------
@@ -590,7 +589,8 @@ def test_changing_a_parameter_reruns_only_the_notebooks_that_declare_it(
         rerun = {nb for (nb, key), (_, other) in zip(base[0], changed[0], strict=True) if key != other}
         assert rerun <= declaring, f"notebooks that do not declare {name} would rerun"
         assert rerun == using
-        assert base[1] != changed[1], "the tables' key must cover every parameter"
+        # The tables depend on the reference snapshot, not on the display units.
+        assert (base[1] != changed[1]) == (name == "reference_snapshot"), "the tables' key"
         kept = [key for (nb, key) in base[0] if nb not in rerun]
         new = [key for (nb, key) in changed[0] if nb in rerun]
         kept_stamps, missing = entry_stamps(kept), [k for k, s in entry_stamps(new).items() if s is None]

@@ -18,7 +18,7 @@ import fastjsonschema
 import pandas as pd
 import yaml
 
-from spillover.article import Article, read_mapping
+from spillover.article import MAX_BYTES, Article, read_mapping
 from spillover.errors import AnnotationError
 
 CONTEXT_CHARS = 32  # prefix/suffix length written by the template
@@ -43,14 +43,36 @@ _SELECTOR = {
     },
     "additionalProperties": False,
 }
+# An offset is a character index: an integer no larger than the largest article (the schema is
+# draft-04, where 91.0 is not an integer; later drafts would let it through to the slicing).
 _ANCHOR = {
     "quote": _SELECTOR,
-    "start": {"type": "integer", "minimum": 0},
-    "end": {"type": "integer", "minimum": 1},
+    "start": {"type": "integer", "minimum": 0, "maximum": MAX_BYTES},
+    "end": {"type": "integer", "minimum": 1, "maximum": MAX_BYTES},
 }
 _TEXT = {"type": "string", "minLength": 1}
 _ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
+
+
+def _record(required: list[str], optional: list[str]) -> dict[str, Any]:
+    """The fields of one thematic table's row, as text (the table's other columns come from the
+    figure and its mention)."""
+    return {
+        "type": "object",
+        "required": required,
+        "additionalProperties": False,
+        "properties": {**{k: _TEXT for k in required}, **{k: {"type": "string"} for k in optional}},
+    }
+
+
+RECORDS: dict[str, dict[str, Any]] = {
+    "refugee_flows": _record(["group", "status"], ["origin", "destination", "outcome"]),
+    "troop_deployments": _record(["force", "status"], ["country", "location"]),
+    "border_lengths": _record(["border"], ["country_a", "country_b"]),
+    "timeline": _record(["event"], ["actors"]),
+}
 SCHEMA: dict[str, Any] = {
+    "$schema": "http://json-schema.org/draft-04/schema#",
     "type": "object",
     "required": ["figures"],
     "additionalProperties": False,
@@ -72,7 +94,8 @@ SCHEMA: dict[str, Any] = {
                     "place": {"type": "string"},
                     "when": _ID,  # id of the figure that dates this one
                     "attributed_to": {"type": "string"},  # the source the article names, if any
-                    "unit": _TEXT,  # what a bare count counts ("people", "wars")
+                    # what a bare count counts ("people", "wars"); see _check_figures
+                    "unit": {"type": "string", "pattern": "^[A-Za-z][A-Za-z ._-]*$"},
                     "same_as": _ID,  # the same quantity stated again (804 miles = 1,357 km)
                     "note": {"type": "string"},
                     "evidence": {
@@ -81,7 +104,11 @@ SCHEMA: dict[str, Any] = {
                         "additionalProperties": False,
                         "properties": _ANCHOR,
                     },
-                    "record": {"type": "object"},  # fields of the thematic table the figure feeds
+                    "record": {  # fields of the thematic tables the figure feeds
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": RECORDS,
+                    },
                 },
             },
         },
@@ -153,7 +180,9 @@ def _schema_problem(error: fastjsonschema.JsonSchemaValueException) -> str:
     message = error.message
     if error.name and message.startswith(error.name):
         message = message[len(error.name) :].strip()
-    return message
+    if error.rule == "type" and error.definition.get("type") == "integer":
+        return f"{message} (a whole number, written as 91, not 91.0 or '91')"
+    return f'{message}; see "The annotation file" in README.md'
 
 
 def locate(selector: dict, text: str) -> list[tuple[int, int]]:
@@ -228,7 +257,9 @@ def _check_links(path: Path, figures: list[dict]) -> None:
 
 
 def check_coverage(annotations: Annotations, mentions: pd.DataFrame) -> None:
-    """Every mention the extractor finds is annotated or excluded with a reason."""
+    """Every mention the extractor finds is annotated or excluded with a reason, and every
+    figure is one of them, with a unit and records that fit its kind."""
+    _check_figures(annotations, mentions)
     covered = {(e["start"], e["end"]) for e in [*annotations.figures, *annotations.excluded]}
     missing = [r for r in mentions.itertuples() if (r.start, r.end) not in covered]
     if missing:
@@ -240,6 +271,39 @@ def check_coverage(annotations: Annotations, mentions: pd.DataFrame) -> None:
             f"is neither annotated nor excluded{more}; add it to 'figures' or to "
             "'excluded' with a reason (spillover annotate writes a template)",
         )
+
+
+def _check_figures(annotations: Annotations, mentions: pd.DataFrame) -> None:
+    """Numbers and units come from the extractor's mention at a figure's offsets, never from the
+    annotation: a figure must sit on a mention, may name a unit only for a bare count (what it
+    counts), and feeds border_lengths only with a length (which is converted to km and mi)."""
+    by_span = {(r.start, r.end): r for r in mentions.itertuples()}
+    for index, figure in enumerate(annotations.figures):
+        where = _where(figure, index, "figures")
+        mention = by_span.get((figure["start"], figure["end"]))
+        if mention is None:
+            raise _fail(
+                annotations.path,
+                where,
+                f"{figure['quote']['exact']!r} at {figure['start']}-{figure['end']} is not a numeric "
+                "expression the extractor finds; point the figure at one (spillover annotate lists "
+                "them) or remove it",
+            )
+        if "unit" in figure and mention.kind != "count":
+            stated = f", whose unit ({mention.unit}) comes from the text" if mention.unit else ""
+            raise _fail(
+                annotations.path,
+                where,
+                f"unit {figure['unit']!r} is only for a bare count (what it counts), and "
+                f"{mention.text!r} is a {mention.kind}{stated}; remove the unit line",
+            )
+        if "border_lengths" in (figure.get("record") or {}) and mention.kind != "length":
+            raise _fail(
+                annotations.path,
+                where,
+                f"record border_lengths needs a length, and {mention.text!r} is a {mention.kind}; "
+                "move the record to a length figure",
+            )
 
 
 def selector(text: str, start: int, end: int) -> dict:

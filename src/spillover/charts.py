@@ -48,6 +48,7 @@ from shapely.geometry.base import BaseGeometry
 
 from spillover import theme
 from spillover.errors import InputError
+from spillover.extract import excerpt
 from spillover.units import convert
 
 if TYPE_CHECKING:  # geopandas is slow to import and only the map needs it
@@ -62,6 +63,17 @@ ARTICLE_CREDIT = (
     "Clara Weiss, \u201cWar in Afghanistan spills over into Tajikistan, heightening Kremlin's "
     "fears\u201d, World Socialist Web Site, 13 July 2021"
 )
+
+#: At most this many labelled rows in a chart with one row per dated sentence: about a screen
+#: of labels is what a reader can read, and each row is a plotly trace, so hundreds of rows
+#: would make a page nobody can read and a chart that takes minutes to draw. The rest are
+#: sampled evenly in date order, and the caption says how many were left out.
+MAX_LABELS = 40
+#: Longest row label (two wrapped lines), hover text and example quote drawn from the article;
+#: longer ones end in an ellipsis (the whole text is in the tables).
+LABEL_CHARS = 100
+HOVER_CHARS = 300
+QUOTE_CHARS = 60
 
 # --------------------------------------------------------------------------- the spec
 
@@ -297,6 +309,25 @@ def _unique(labels: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _short(text: object, limit: int) -> str:
+    """Text of the article cut at a word to at most `limit` characters, with an ellipsis."""
+    text = str(text)
+    return excerpt(text, 0, len(text), limit)
+
+
+def _spread(count: int, limit: int, keep: int | None = None) -> list[int]:
+    """At most `limit` of the indices 0..count-1, evenly spaced, the first and last included,
+    and `keep` too when given (deterministic: the same rows every time)."""
+    if count <= limit:
+        return list(range(count))
+    chosen = {round(i * (count - 1) / (limit - 1)) for i in range(limit)}
+    if keep is not None and keep not in chosen:
+        inner = sorted(chosen - {0, count - 1}, key=lambda i: (abs(i - keep), i))
+        chosen.remove(inner[0])
+        chosen.add(keep)
+    return sorted(chosen)
+
+
 def _wrap(text: str, width: int) -> str:
     """Text wrapped at `width` characters, existing line breaks kept."""
     return "\n".join(textwrap.fill(part, width) if part else "" for part in text.split("\n"))
@@ -349,7 +380,7 @@ def mentions_spec(mentions: pd.DataFrame, *, credit: str = ARTICLE_CREDIT) -> Ch
         )
     hovers = []
     for k in order:
-        examples = ", ".join(_q(t) for t in counts[k][:3])
+        examples = ", ".join(_q(_short(t, QUOTE_CHARS)) for t in counts[k][:3])
         hovers.append(f"{_cap(names[k])}: {len(counts[k])}\ne.g. {examples}")
     bars = Bars(
         categories=tuple(_cap(names[k]) for k in order),
@@ -1078,12 +1109,17 @@ def timeline_spec(
     *,
     zoom: tuple[str, str] = ("2021-05-01", "2021-07-31"),
     credit: str = ARTICLE_CREDIT,
+    max_labels: int = MAX_LABELS,
 ) -> ChartSpec:
-    """The article's dated events, 1990 to 2021, and the weeks before publication enlarged."""
+    """The article's dated events, 1990 to 2021, and the weeks before publication enlarged.
+
+    Each panel draws at most `max_labels` rows, evenly spaced in date order (the first, the
+    last and the publication kept); the title counts every event, the caption the ones left out."""
     _require(timeline, ["date_start", "date_end", "event", "date_precision", "quote"], "timeline")
     _nonempty(timeline, "timeline")
+    max_labels = max(max_labels, 2)
     rows = []
-    for _, r in timeline.iterrows():
+    for r in timeline.to_dict("records"):
         start, end = _date(r["date_start"]), _date(r["date_end"])
         precision = str(r["date_precision"])
         if end.year > start.year and precision != "decade":
@@ -1093,15 +1129,17 @@ def timeline_spec(
             label, colour = "publication", theme.HIGHLIGHT
         note = _str(r.get("date_note"))
         when = f"{start:%d %b %Y}" if start == end else f"{start:%d %b %Y} \u2013 {end:%d %b %Y}"
+        event, quote = _str(r["event"]), _short(r["quote"], QUOTE_CHARS)
         rows.append(
             {
                 "start": start,
                 "end": end,
-                "event": str(r["event"]),
-                "quote": str(r["quote"]),
+                "event": _short(event, LABEL_CHARS),
+                "quote": quote,
                 "legend": label,
                 "colour": colour,
-                "hover": f"{r['event']}\n{_q(r['quote'])}: {when}" + (f"\n({note})" if note else ""),
+                "hover": f"{_short(event, HOVER_CHARS)}\n{_q(quote)}: {when}"
+                + (f"\n({note})" if note else ""),
                 "publication": label == "publication",
             }
         )
@@ -1123,6 +1161,12 @@ def timeline_spec(
         )
     pub = next((r for r in rows if r["publication"]), None)
 
+    def sample(chosen: list[dict]) -> list[dict]:
+        keep = next((i for i, r in enumerate(chosen) if r["publication"]), None)
+        return [chosen[i] for i in _spread(len(chosen), max_labels, keep)]
+
+    shown, shown_window = sample(rows), sample(window)
+
     def intervals(chosen: list[dict]) -> Intervals:
         return Intervals(
             categories=_unique([_wrap(r["event"], 52) for r in chosen]),
@@ -1136,9 +1180,10 @@ def timeline_spec(
     def height(count: int) -> float:
         return 0.36 * count + 0.9
 
+    every = "every dated event" if len(shown) == n else f"{len(shown)} of {n} dated events"
     panels = [
         Panel(
-            marks=(intervals(rows),),
+            marks=(intervals(shown),),
             x=Axis(
                 "Year",
                 kind="date",
@@ -1146,23 +1191,34 @@ def timeline_spec(
                 grid=True,
             ),
             y=Axis("", kind="category"),
-            title=f"{first.year}\u2013{last.year}: every dated event",
-            height=height(n),
+            title=f"{first.year}\u2013{last.year}: {every}",
+            height=height(len(shown)),
         )
     ]
     if window:
         panels.append(
             Panel(
-                marks=(intervals(window),),
+                marks=(intervals(shown_window),),
                 x=Axis(
                     f"Date in {z1.year} (day)", kind="date", limits=(z0, z1 + dt.timedelta(days=1)), grid=True
                 ),
                 y=Axis("", kind="category"),
                 title=f"{window_label} enlarged",
-                height=height(k),
+                height=height(len(shown_window)),
             )
         )
-    listing = "; ".join(f"{r['quote']}: {r['event']}" for r in rows)
+    left_out = ""
+    if len(shown) < n or len(shown_window) < k:
+        left_out = (
+            f" Only {len(shown)} of the {n} dated events are drawn, evenly spaced in date order; "
+            f"the other {n - len(shown)} are left out here and listed in the timeline table."
+        )
+        if len(shown_window) < k:
+            left_out += f" The enlarged panel draws {len(shown_window)} of its {k}."
+    more = f" and {n - len(shown)} more" if len(shown) < n else ""
+    listing = "; ".join(f"{r['quote']}: {r['event']}" for r in shown) + more
+    quoted = [_q(r["quote"]) for r in shown]
+    dates = f"{', '.join(quoted)}{more}" if more else _join(quoted)
     return ChartSpec(
         name="timeline",
         title=title,
@@ -1177,11 +1233,13 @@ def timeline_spec(
                 else ""
             )
             + (f" Bottom: {window_label} enlarged." if window else "")
+            + left_out
         ),
-        source=f"Dates quoted from the article: {_join([_q(r['quote']) for r in rows])}. {credit}.",
+        source=f"Dates quoted from the article: {dates}. {credit}.",
         alt=(
             f"Timeline of {n} dated events from {first.year} to {last.year}"
             + (f", with {window_label} enlarged below" if window else "")
+            + (f"; {len(shown)} of them drawn" if len(shown) < n else "")
             + f". In date order: {listing}."
         ),
         panels=tuple(panels),

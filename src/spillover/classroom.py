@@ -148,53 +148,32 @@ def guide_html(guide: Path = GUIDE) -> str:
     return page(title, "Teacher's guide", markdown2html_mistune(text))
 
 
-def _prepare(out: Path) -> Path:
-    """The output folder, created; InputError (one line) when it cannot be written."""
-    import os
-
-    from spillover.render import writable_parent
-
-    out = writable_parent(Path(out))
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(f"cannot create output folder {out}: {error.strerror}") from None
-    if not os.access(out, os.W_OK):
-        raise InputError(f"output folder {out} is not writable; choose another with --out")
-    return out
-
-
-def build_classroom(out: Path | str = paths.REPORTS / "classroom") -> Path:
+def build_classroom(out: Path | str = paths.REPORTS / "classroom", force: bool = False) -> Path:
     """Write the student and teacher editions (notebooks and HTML handouts) to out/student/
-    and out/teacher/ (same file names in both; the teacher's guide only in teacher/)."""
-    from spillover.render import swap_in
+    and out/teacher/ (same file names in both; the teacher's guide only in teacher/). Both
+    appear at once, and nothing in `out` that the project did not write is touched."""
+    from spillover.publish import OutputFolder
 
-    out = _prepare(Path(out))
     sources = source_notebooks()
     guide = guide_html()
-    staging = Path(tempfile.mkdtemp(prefix=".classroom-", dir=out))
-    try:
-        folders = {which: staging / which for which in (STUDENT, TEACHER)}
-        for folder in folders.values():
-            folder.mkdir()
+    with OutputFolder(out, (STUDENT, TEACHER), force=force) as folder:
+        folders = {which: folder.staging / which for which in (STUDENT, TEACHER)}
+        for edition_folder in folders.values():
+            edition_folder.mkdir()
         for path in sources:
             source = nbformat.read(path, as_version=4)
             student = edition(source, STUDENT)
-            teacher = execute(edition(source, TEACHER), staging, f"teacher edition of {path.name}")
+            teacher = execute(edition(source, TEACHER), folder.staging, f"teacher edition of {path.name}")
             _require_all_correct(teacher, path.name)
-            student_run = execute(student, staging, f"student edition of {path.name}")
+            student_run = execute(student, folder.staging, f"student edition of {path.name}")
             nbformat.write(student, folders[STUDENT] / path.name)
             nbformat.write(teacher, folders[TEACHER] / path.name)
             html_name = f"{path.stem}.html"
             (folders[STUDENT] / html_name).write_text(handout(student_run, "Student edition"), "utf-8")
             (folders[TEACHER] / html_name).write_text(handout(teacher, "Teacher edition"), "utf-8")
         (folders[TEACHER] / GUIDE_HTML).write_text(guide, encoding="utf-8")
-        for scratch in staging.glob(".*"):
-            shutil.rmtree(scratch, ignore_errors=True)
-        swap_in(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return out
+        folder.publish_versioned()
+    return folder.out
 
 
 def _require_all_correct(nb: nbformat.NotebookNode, name: str) -> None:

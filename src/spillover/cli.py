@@ -7,12 +7,16 @@ interrupted. Errors are one line on stderr; --debug shows the traceback.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from spillover import paths
 from spillover.errors import InputError, SpilloverError
+from spillover.render import CELL_TIMEOUT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,6 +36,30 @@ def _add_article(parser: argparse.ArgumentParser, positional: bool = False) -> N
         )
 
 
+def _count(minimum: int) -> object:
+    """An argparse type: a whole number of at least `minimum` (a bad value is a usage error)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is less than {minimum}")
+        return value
+
+    parse.__name__ = f"whole number >= {minimum}"
+    return parse
+
+
+def _add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty folder that spillover did not write (its files are never replaced)",
+    )
+
+
 def _add_params(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-p",
@@ -48,6 +76,7 @@ def _add_params(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="spillover", description=__doc__.splitlines()[0])
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     # --debug is accepted after the subcommand too, where users put it.
     debug = argparse.ArgumentParser(add_help=False)
     debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -61,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     tables = commands.add_parser("tables", help="write the tidy tables to data/processed/")
     _add_article(tables)
     tables.add_argument("--out", type=Path, default=paths.PROCESSED, help="output folder")
+    _add_force(tables)
     _add_params(tables)
 
     annotate = commands.add_parser("annotate", help="print an annotation template (YAML)")
@@ -69,15 +99,30 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="execute the notebooks and render the report")
     _add_article(render)
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="report folder")
-    render.add_argument("--jobs", type=int, default=0, help="parallel kernels (0: one per core)")
+    render.add_argument("--jobs", type=_count(0), default=0, help="parallel kernels (0: one per core)")
     render.add_argument("--no-cache", action="store_true", help="rerun every notebook")
     render.add_argument("--tables", type=Path, help="also write the tidy tables to this folder")
+    render.add_argument(
+        "--cell-timeout",
+        type=_count(1),
+        default=CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a cell that runs longer than this (default: {CELL_TIMEOUT})",
+    )
+    render.add_argument(
+        "--only", nargs="+", metavar="CHAPTER", help="render only these chapters (04, border-lengths ...)"
+    )
+    render.add_argument(
+        "--refresh", nargs="+", metavar="CHAPTER", help="rerun these chapters even if cached"
+    )
+    _add_force(render)
     _add_params(render)
 
     commands.add_parser("notebooks", help="re-execute notebooks/ in place with default parameters")
 
     classroom = commands.add_parser("classroom", help="write student and teacher editions")
     classroom.add_argument("--out", type=Path, default=paths.REPORTS / "classroom")
+    _add_force(classroom)
     return parser
 
 
@@ -106,10 +151,14 @@ def run(args: argparse.Namespace) -> int:
 
         values = params.from_cli(args.param, args.params_file)
         read_text(args.article)
-        from spillover.pipeline import write_processed
+        from spillover.pipeline import article_tables
+        from spillover.publish import OutputFolder
+        from spillover.tables import write_tables
 
-        out = write_processed(args.article, values, args.out)
-        print(f"tables written to {out}", file=sys.stderr)
+        with OutputFolder(args.out, force=args.force, allowed=[paths.PROCESSED]) as folder:
+            write_tables(article_tables(args.article, values), folder.staging)
+            folder.publish_files()
+        print(f"tables written to {folder.out}", file=sys.stderr)
     elif args.command == "render":
         from spillover.render import render_report
 
@@ -121,6 +170,10 @@ def run(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             use_cache=not args.no_cache,
             tables_out=args.tables,
+            force=args.force,
+            cell_timeout=args.cell_timeout,
+            only=args.only,
+            refresh=args.refresh,
         )
         print(f"report written to {index}", file=sys.stderr)
     elif args.command == "notebooks":
@@ -131,14 +184,23 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "classroom":
         from spillover.classroom import build_classroom
 
-        out = build_classroom(args.out)
+        out = build_classroom(args.out, force=args.force)
         print(f"classroom editions written to {out}", file=sys.stderr)
     return 0
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: clean up, keep the previous report, exit."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return run(build_parser().parse_args(argv))
     except SpilloverError as error:
@@ -146,18 +208,45 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"spillover: error: {error}", file=sys.stderr)
         return error.exit_status
-    except KeyboardInterrupt:
-        print("spillover: interrupted; nothing was replaced", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        # Staging folders are gone and locks released (the `with` blocks have run); exit now
+        # rather than wait for worker threads whose kernels were killed.
+        print("spillover: interrupted; nothing was replaced", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        os._exit(143 if isinstance(interrupt, Terminated) else 130)
+    except OSError as error:
+        if debug:
+            raise
+        if error.errno == errno.ENOSPC:
+            print(
+                f"spillover: error: no space left on the device writing {error.filename or 'a file'}; "
+                "free some space or choose another --out (nothing was replaced)",
+                file=sys.stderr,
+            )
+            return 2
+        return _internal(error)
     except Exception as error:  # an internal failure: still one line unless asked
         if debug:
             raise
-        print(
-            f"spillover: internal error: {type(error).__name__}: {error} "
-            "(rerun with --debug for the traceback)",
-            file=sys.stderr,
-        )
-        return 1
+        return _internal(error)
+
+
+def _internal(error: Exception) -> int:
+    print(
+        f"spillover: internal error: {type(error).__name__}: {error} "
+        "(rerun with --debug for the traceback)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("spillover")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 if __name__ == "__main__":

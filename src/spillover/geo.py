@@ -1,5 +1,9 @@
 """Border lengths measured on the Natural Earth country outlines, and the article's places.
 
+Which countries' borders are measured, which outlines the map shows and which places it marks
+come from the article's checks file (its ``region``, see :mod:`spillover.findings`); the
+functions' defaults are those of the default article.
+
 The outlines are Natural Earth 4.1.0 packaged as TopoJSON by world-atlas 2.0.2 at three
 scales (see data/reference/natural-earth/SOURCE.md). A border is the line part of the
 intersection of two countries' boundaries; its length is geodesic on the WGS84 ellipsoid.
@@ -31,34 +35,14 @@ from shapely.geometry.base import BaseGeometry
 
 from spillover import paths, reference
 from spillover.errors import InputError
+from spillover.findings import Region, article_region
 
 SCALES: dict[str, int] = {"110m": 110_000_000, "50m": 50_000_000, "10m": 10_000_000}
 CRS = "EPSG:4326"
 SOURCE = "Natural Earth 4.1.0 via world-atlas 2.0.2"
 METHOD = "shared boundary of the two outlines, geodesic length on WGS84"
 
-#: Afghanistan, Tajikistan and their neighbours, as Natural Earth (and the Factbook) name them.
-REGION: tuple[str, ...] = (
-    "Afghanistan",
-    "China",
-    "Iran",
-    "Kazakhstan",
-    "Kyrgyzstan",
-    "Pakistan",
-    "Russia",
-    "Tajikistan",
-    "Turkmenistan",
-    "Uzbekistan",
-)
-
-#: The article's places that can be located: (Factbook GEC of the country, kind).
-#: Coordinates come from each profile's "Capital" field, never typed in here.
-ARTICLE_PLACES: tuple[tuple[str, str], ...] = (
-    ("af", "capital"),  # Kabul
-    ("ti", "capital"),  # Dushanbe
-    ("uz", "capital"),  # Tashkent
-    ("rs", "capital"),  # Moscow
-)
+PLACES_COLUMNS = ["name", "latitude", "longitude", "kind", "source"]
 
 #: Fallback snapping distance in degrees (about 100 m north-south) used only when two
 #: outlines that touch share no boundary line (see _shared_lines).
@@ -203,14 +187,17 @@ def _border_row(a: str, b: str, scale: str) -> dict[str, object]:
 
 
 def border_lengths_measured(
-    countries: Sequence[str] = ("Afghanistan", "Tajikistan"),
+    countries: Sequence[str] | None = None,
     scales: Sequence[str] = ("110m", "50m", "10m"),
 ) -> pd.DataFrame:
-    """Every border of each of `countries`, measured at each of `scales`.
+    """Every border of each of `countries` (default: the default article's ``borders_of``),
+    measured at each of `scales`; no countries, no rows.
 
     Neighbours are found from the outlines at each scale. One row per (border, scale),
     ordered by border name, then by the order of `scales`.
     """
+    if countries is None:
+        countries = article_region().borders_of
     pairs: dict[tuple[str, str], None] = {}
     for scale in scales:
         for country in countries:
@@ -241,9 +228,9 @@ _MEASURED_COLUMNS = [
 # --------------------------------------------------------------------------- maps
 
 
-def region_outlines(scale: str = "50m", names: Iterable[str] = REGION) -> gpd.GeoDataFrame:
-    """The outlines of `names` (default: Afghanistan, Tajikistan and neighbours), by name."""
-    wanted = list(names)
+def region_outlines(scale: str = "50m", names: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """The outlines of `names` (default: the default article's region), sorted by name."""
+    wanted = list(article_region().names if names is None else names)
     for name in wanted:
         _outline(name, scale)  # InputError for a name Natural Earth does not have
     frame = _countries_cached(scale)
@@ -256,13 +243,15 @@ def _place_name(capital: str) -> str:
     return re.sub(r"\s*\(.*?\)\s*", " ", capital).strip()
 
 
-def places(snapshot: str = reference.DEFAULT_SNAPSHOT) -> pd.DataFrame:
-    """The article's locatable places (Kabul, Dushanbe, Tashkent, Moscow) from the Factbook.
+def places(snapshot: str = reference.DEFAULT_SNAPSHOT, region: Region | None = None) -> pd.DataFrame:
+    """The places the region marks (default: the default article's), located from the Factbook.
 
-    Columns: name, latitude, longitude, kind, source.
+    Columns: name, latitude, longitude, kind, source. Coordinates come from each profile's
+    "Capital" field, never typed in here.
     """
+    region = article_region() if region is None else region
     rows = []
-    for gec, kind in ARTICLE_PLACES:
+    for gec in region.capitals:
         table = reference.profile_rows(gec, snapshot)
         lat = table[table["field"] == "capital_latitude"].iloc[0]
         lon = table[table["field"] == "capital_longitude"].iloc[0]
@@ -271,11 +260,19 @@ def places(snapshot: str = reference.DEFAULT_SNAPSHOT) -> pd.DataFrame:
                 "name": _place_name(lat["qualifier"]),
                 "latitude": float(lat["value"]),
                 "longitude": float(lon["value"]),
-                "kind": kind,
+                "kind": "capital",
                 "source": (
                     f"World Factbook {snapshot}, {lat['source_path']}, "
                     f"Capital: geographic coordinates {lat['source_text']!r}"
                 ),
             }
         )
-    return pd.DataFrame(rows, columns=["name", "latitude", "longitude", "kind", "source"])
+    return pd.DataFrame(rows, columns=PLACES_COLUMNS)
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    """``geo.REGION``: the default article's region countries, read from its checks file (kept
+    for callers of the former constant; prefer ``findings.article_region(article).names``)."""
+    if name == "REGION":
+        return article_region().names
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -66,13 +66,24 @@ def validate(values: dict[str, object]) -> dict[str, str]:
         choices = known[name].choices
         if choices and text not in choices:
             raise ParameterError(f"parameter {name!r} is {text!r}; allowed: {', '.join(choices)}")
-        if name == "annotations" and text and not Path(text).is_file():
-            raise ParameterError(
-                f"parameter 'annotations': file not found: {text} "
-                "(write one with `spillover annotate ARTICLE > FILE`)"
-            )
+        if name == "annotations" and text:
+            _check_file(text)
         result[name] = text
     return result
+
+
+def _check_file(text: str) -> None:
+    """An annotation file must be a regular file (a FIFO or a device would block or never end)."""
+    path = Path(text)
+    if "\x00" in text or not path.exists():
+        raise ParameterError(
+            f"parameter 'annotations': file not found: {text} "
+            "(write one with `spillover annotate ARTICLE > FILE`)"
+        )
+    if not path.is_file():
+        raise ParameterError(
+            f"parameter 'annotations': {text} is not a regular file; save the annotations to a file"
+        )
 
 
 def from_cli(pairs: Iterable[tuple[str, str]], params_file: Path | None = None) -> dict[str, str]:

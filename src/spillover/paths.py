@@ -26,6 +26,8 @@ ROOT = _find_root()
 SEEDS = ROOT / "seeds"
 DATA = ROOT / "data"
 ANNOTATIONS = DATA / "annotations"
+CHECKS = DATA / "checks"
+CHECKS_SCHEMA = CHECKS / "schema.json"
 REFERENCE = DATA / "reference"
 FACTBOOK = REFERENCE / "factbook"
 NATURAL_EARTH = REFERENCE / "natural-earth"
@@ -41,6 +43,11 @@ DEFAULT_ARTICLE = SEEDS / "000_bcf152c5a0c9a4f2.txt"
 def default_annotations(article: Path) -> Path:
     """The curated annotation file of an article: data/annotations/<article stem>.yaml."""
     return ANNOTATIONS / f"{Path(article).stem}.yaml"
+
+
+def default_checks(article: Path) -> Path:
+    """The checks file of an article (what to check its figures against): data/checks/<stem>.yaml."""
+    return CHECKS / f"{Path(article).stem}.yaml"
 
 
 def metadata_path(article: Path) -> Path:

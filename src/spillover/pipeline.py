@@ -1,4 +1,10 @@
-"""One call from inputs to every table: what the CLI, the renderer and the notebooks share."""
+"""One call from inputs to every table: what the CLI, the renderer and the notebooks share.
+
+The article's checks file (data/checks/<stem>.yaml, see spillover.findings) decides which
+reference data an article gets: its region's Factbook profiles, the measured borders of its
+``borders_of`` countries, and the findings. Without one, the Factbook table holds the profiles
+of the countries the article names, nothing is measured and there are no findings.
+"""
 
 from __future__ import annotations
 
@@ -6,43 +12,62 @@ from pathlib import Path
 
 import pandas as pd
 
-from spillover import paths
-from spillover.tables import build_tables, conform, load, write_tables
+from spillover import paths, reference
+from spillover.findings import Checks, Region, article_checks, findings_table
+from spillover.tables import Inputs, build_tables, conform, load, write_tables
 from spillover.units import convert
 
-# The article is about these two countries; their borders are the ones measured and compared.
-BORDER_COUNTRIES = ("Afghanistan", "Tajikistan")
-DEFAULT_SNAPSHOT = "2021-07-01"
+DEFAULT_SNAPSHOT = reference.DEFAULT_SNAPSHOT
 
 
 def article_tables(
     article: Path | str = paths.DEFAULT_ARTICLE, params: dict[str, str] | None = None
 ) -> dict[str, pd.DataFrame]:
     """Every tidy table of an article under the given parameters (see spillover.params)."""
-    from spillover.findings import findings_table
     from spillover.geo import border_lengths_measured
-    from spillover.reference import factbook_table
 
     params = params or {}
     snapshot = params.get("reference_snapshot") or DEFAULT_SNAPSHOT
     inputs = load(article, params.get("annotations") or None)
-    factbook = factbook_table(snapshot)
-    measured = border_lengths_measured()
-    tables = build_tables(inputs, reference_borders(factbook, measured))
-    tables["findings"] = conform(
-        findings_table(tables["figures"], factbook, measured).to_dict("records"), "findings"
-    )
+    checks = article_checks(inputs.article.path, annotated_ids(inputs))
+    region = checks.region if checks else Region()
+    factbook = reference_factbook(snapshot, checks, inputs.article.text)
+    measured = border_lengths_measured(region.borders_of)
+    tables = build_tables(inputs, reference_borders(factbook, measured, region.borders_of))
+    found = findings_table(tables["figures"], factbook, measured, checks, inputs.article.published)
+    tables["findings"] = conform(found.to_dict("records"), "findings")
     tables["factbook"] = conform(factbook.to_dict("records"), "factbook")
     return tables
 
 
-def reference_borders(factbook: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFrame:
+def annotated_ids(inputs: Inputs) -> set[str]:
+    """The ids of the article's annotated figures (none without annotations)."""
+    return {f["id"] for f in inputs.annotations.figures} if inputs.annotations else set()
+
+
+def reference_factbook(snapshot: str, checks: Checks | None, text: str) -> pd.DataFrame:
+    """The Factbook rows an article gets: its region's profiles, or without a checks file
+    those of the countries the article names."""
+    if checks is not None:
+        gecs = sorted(checks.region.countries)
+    else:
+        gecs = sorted(set(reference.countries_named(text, snapshot)["gec"]))
+    return reference.factbook_table(snapshot, gecs=gecs) if gecs else _empty_factbook()
+
+
+def _empty_factbook() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(reference.COLUMNS)).astype({"value": "float64"})
+
+
+def reference_borders(
+    factbook: pd.DataFrame, measured: pd.DataFrame, countries: tuple[str, ...] | list[str]
+) -> pd.DataFrame:
     """border_lengths rows from the Factbook snapshot and from the Natural Earth outlines, for
-    every border of Afghanistan and Tajikistan (each border once)."""
+    every border of `countries` (each border once)."""
     rows, seen = [], set()
     boundaries = factbook[
         (factbook["field"] == "land_boundary_km")
-        & factbook["country"].isin(BORDER_COUNTRIES)
+        & factbook["country"].isin(countries)
         & (factbook["qualifier"] != "total")
     ]
     for row in boundaries.itertuples():
@@ -61,7 +86,7 @@ def reference_borders(factbook: pd.DataFrame, measured: pd.DataFrame) -> pd.Data
             )
         )
     for row in measured.itertuples():
-        if {row.country_a, row.country_b} & set(BORDER_COUNTRIES):
+        if {row.country_a, row.country_b} & set(countries):
             denominator = f"{row.scale_denominator // 1_000_000}m"
             rows.append(
                 _border_row(

@@ -1,9 +1,10 @@
 """Execute the notebooks with papermill and render them into one offline HTML page.
 
 The steps: check every input (article, annotations, parameters, output folder) before any
-kernel starts; execute the notebooks in parallel, each skipped when a cache entry keyed on
-the content of all its inputs exists; assemble index.html; then move the new report into
-place item by item, so a failure or an interrupt leaves the previous report as it was.
+kernel starts; execute the notebooks in parallel, each skipped when a verified cache entry
+keyed on the content of all its inputs exists; assemble index.html in a staging folder; then
+publish it in one rename (spillover.publish), so a failure or an interrupt at any point
+leaves the previous report as it was.
 """
 
 from __future__ import annotations
@@ -15,20 +16,23 @@ import json
 import os
 import re
 import shutil
-import tempfile
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from spillover import paths
+from spillover import cache, keys, paths
 from spillover.article import read_text
 from spillover.errors import InputError, SpilloverError
+from spillover.page import CHART_MIME, PLOTLY_MIME, slug
+from spillover.publish import OutputFolder
 
-CACHE = paths.ROOT / ".cache" / "render"
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
-CHART_MIME = "application/vnd.spillover.chart+json"  # a chart's caption, source and alt text
+CACHE = cache.CACHE
+REPORT_ENTRIES = ("index.html", "data", "figures", "notebooks")
+# Seconds a cell may run before the render stops with an error naming it (a hung cell would
+# otherwise hang the render for ever); the seed's slowest cell takes a few seconds.
+CELL_TIMEOUT = 600
+FAILED = paths.ROOT / ".cache" / "failed"
 KERNEL = "python3"
 # The kernel's own start-up warnings (e.g. about TCP transport) are noise to the user.
 KERNEL_ARGUMENTS = ["--log-level=CRITICAL"]
@@ -80,25 +84,17 @@ def used_parameters(notebook: Path) -> list[str]:
     these are passed to it and key its cache entry, so changing a parameter reruns only the
     notebooks it touches."""
     declared = declared_parameters(notebook)
-    code = "\n".join(
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", _code(notebook)))
+    return [name for name in declared if name in words]
+
+
+def _code(notebook: Path) -> str:
+    """The notebook's code outside its parameters cells."""
+    return "\n".join(
         _source(cell)
         for cell in _read_notebook(notebook)["cells"]
         if cell["cell_type"] == "code" and not {"parameters", "injected-parameters"} & set(_tags(cell))
     )
-    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code))
-    return [name for name in declared if name in words]
-
-
-def _digest(items: Iterable[bytes]) -> str:
-    h = hashlib.sha256()
-    for item in items:
-        h.update(hashlib.sha256(item).digest())
-    return h.hexdigest()
-
-
-def _tree_digest(root: Path, pattern: str = "*") -> bytes:
-    files = sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
-    return _digest(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in files).encode()
 
 
 def _relative(path: Path) -> str:
@@ -110,40 +106,12 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def annotations_for(article: Path, values: dict[str, str]) -> Path | None:
-    """The annotation file a render uses: the parameter, else the article's curated file."""
-    if values.get("annotations"):
-        return Path(values["annotations"])
-    default = paths.default_annotations(article)
-    return default if default.is_file() else None
-
-
-def _shared_inputs(article: Path, values: dict[str, str]) -> list[bytes]:
-    """The bytes every output depends on: article, annotations, reference data, code, lock."""
-    text, _ = read_text(article)
-    annotations = annotations_for(article, values)
-    return [
-        text.encode(),
-        read_text(annotations, "annotation file")[1] if annotations else b"",
-        _tree_digest(paths.REFERENCE),
-        _tree_digest(Path(__file__).parent),
-        (paths.ROOT / "requirements.lock").read_bytes(),
-    ]
-
-
-def input_digest(article: Path, values: dict[str, str]) -> str:
-    """The key of the tables of an article under some parameters."""
-    # The annotation file counts by its content (in the shared inputs), not by how its path
-    # was spelled, so the renderer and its notebooks share one entry.
-    snapshot = values.get("reference_snapshot", "").encode()
-    return _digest([*_shared_inputs(article, values), snapshot])
-
-
 def plan(article: Path, values: dict[str, str]) -> tuple[list[Job], str]:
     """One job per notebook, with its parameters and the cache key of all its inputs, and the
     key of the tables. Keys are computed from raw bytes: nothing is parsed yet."""
-    annotations = annotations_for(article, values)
-    shared = _shared_inputs(article, values)
+    annotations = keys.annotations_for(article, values)
+    shared = keys.article_inputs(article, values)
+    tables_key = keys.tables_key(article, values)
     given = {
         "article_path": _relative(article),
         "annotations_path": _relative(annotations) if annotations else "",
@@ -154,9 +122,11 @@ def plan(article: Path, values: dict[str, str]) -> tuple[list[Job], str]:
     jobs = []
     for notebook in notebooks():
         chosen = {name: given[name] for name in used_parameters(notebook) if name in given}
-        key = _digest([*shared, notebook.read_bytes(), json.dumps(chosen, sort_keys=True).encode()])
+        code = keys.code_digest(keys.imports_of_code(_code(notebook)))
+        chosen_bytes = json.dumps(chosen, sort_keys=True).encode()
+        # Not the tables' key: a chapter reruns for a parameter only if its code uses it.
+        key = keys.digest([*shared, code, notebook.read_bytes(), chosen_bytes])
         jobs.append(Job(notebook, chosen, key))
-    tables_key = "csv-" + _digest([*shared, json.dumps(values, sort_keys=True).encode()])
     return jobs, tables_key
 
 
@@ -171,10 +141,14 @@ def scrub(nb: dict) -> dict:
     return nb
 
 
-def run_notebook(source: Path, output: Path, cwd: Path, parameters: dict, label: str) -> None:
-    """Execute a notebook with papermill on the project's kernel; a failing cell becomes one
-    line naming the notebook (the label), the cell and the error."""
+def run_notebook(
+    source: Path, output: Path, cwd: Path, parameters: dict, label: str, timeout: int = CELL_TIMEOUT
+) -> None:
+    """Execute a notebook with papermill on the project's kernel; a failing or timed-out cell
+    becomes one line naming the notebook (the label), the cell and the error, and the executed
+    notebook is kept in .cache/failed/ for a look at the cell."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError
 
     try:
         papermill.execute_notebook(
@@ -185,37 +159,64 @@ def run_notebook(source: Path, output: Path, cwd: Path, parameters: dict, label:
             cwd=str(cwd),
             progress_bar=False,
             log_output=False,
+            execution_timeout=timeout,
             extra_arguments=KERNEL_ARGUMENTS,
         )
     except papermill.PapermillExecutionError as error:
+        kept = _keep_failed(output, source)
         raise SpilloverError(
-            f"{label} failed in cell {error.exec_count}: {error.ename}: {error.evalue}"
+            f"{label} failed in cell {error.exec_count}: {error.ename}: {error.evalue} "
+            f"(the executed notebook is {kept})"
+        ) from None
+    except CellTimeoutError:
+        kept = _keep_failed(output, source)
+        raise SpilloverError(
+            f"{label}: cell {_running_cell(output)} ran longer than {timeout} s and was stopped; "
+            f"fix the cell or raise the limit with --cell-timeout (the executed notebook is {kept})"
         ) from None
 
 
-def _execute(job: Job, workdir: Path) -> Path:
-    """Run one notebook with papermill in `workdir`; the executed copy is cached."""
-    entry = CACHE / job.key
-    if (entry / "notebook.ipynb").is_file():
+def _keep_failed(output: Path, source: Path) -> Path:
+    """Copy a failed run's notebook where the user can open it (papermill wrote it as it ran)."""
+    FAILED.mkdir(parents=True, exist_ok=True)
+    kept = FAILED / source.name
+    if output.is_file():
+        shutil.copyfile(output, kept)
+    return kept
+
+
+def _running_cell(output: Path) -> str:
+    """The execution count of the cell the timeout stopped: the last one that was started."""
+    try:
+        nb = _read_notebook(output)
+    except (OSError, ValueError):
+        return "?"
+    started = [c.get("execution_count") for c in nb["cells"] if c.get("execution_count")]
+    return str(started[-1]) if started else "?"
+
+
+def _execute(job: Job, timeout: int = CELL_TIMEOUT) -> Path:
+    """Run one notebook with papermill in a scratch folder of the cache; the executed copy
+    (and its figures) becomes a verified cache entry."""
+    entry = cache.lookup(job.key)
+    if entry is not None:
         return entry
 
-    scratch = _folder(f".{job.notebook.stem}-", workdir)
-    output = scratch / "notebook.ipynb"
-    parameters = dict(job.parameters)
-    if "figures_dir" in parameters:
-        parameters["figures_dir"] = str(scratch / "figures")
-    run_notebook(job.notebook, output, paths.ROOT, parameters, f"notebook {job.notebook.name}")
-    import nbformat
-
-    nb = scrub(nbformat.read(output, as_version=4))
-    _restore_parameters(nb, job.parameters)
-    nbformat.write(nb, output)
-    CACHE.mkdir(parents=True, exist_ok=True)
+    scratch = cache.scratch(job.notebook.stem)
     try:
-        os.replace(scratch, entry)
-    except OSError:  # another render stored the same entry first
+        output = scratch / "notebook.ipynb"
+        parameters = dict(job.parameters)
+        if "figures_dir" in parameters:
+            parameters["figures_dir"] = str(scratch / "figures")
+        run_notebook(job.notebook, output, paths.ROOT, parameters, f"notebook {job.notebook.name}", timeout)
+        import nbformat
+
+        nb = scrub(nbformat.read(output, as_version=4))
+        _restore_parameters(nb, job.parameters)
+        nbformat.write(nb, output)
+        return cache.store(job.key, scratch)
+    finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return entry
 
 
 def _restore_parameters(nb: dict, parameters: dict[str, str]) -> None:
@@ -231,11 +232,35 @@ def _restore_parameters(nb: dict, parameters: dict[str, str]) -> None:
             cell["source"] = "\n".join(lines)
 
 
-def execute_all(jobs: list[Job], workdir: Path, max_workers: int = 0) -> list[Path]:
-    """Execute the jobs on parallel kernels (one per core by default); cache entries back."""
+def execute_all(jobs: list[Job], max_workers: int = 0, timeout: int = CELL_TIMEOUT) -> list[Path]:
+    """Execute the jobs on parallel kernels (one per core by default); cache entries back.
+    On an interrupt the kernels are killed at once, so Ctrl-C ends a render in a moment."""
     workers = max_workers or os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=min(workers, max(len(jobs), 1))) as pool:
-        return list(pool.map(lambda job: _execute(job, workdir), jobs))
+    pool = ThreadPoolExecutor(max_workers=min(workers, max(len(jobs), 1)))
+    futures = [pool.submit(_execute, job, timeout) for job in jobs]
+    try:
+        results = [future.result() for future in futures]
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        _kill_kernels()
+        raise
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _kill_kernels() -> None:
+    """Kill the Jupyter kernels this process started (they would run their cells to the end)."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if any("ipykernel" in part for part in child.cmdline()):
+                child.kill()
+        except psutil.Error:
+            pass
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -256,10 +281,6 @@ def _markdown(text: str) -> str:
     import mistune
 
     return mistune.html(text)
-
-
-def slug(text: str) -> str:
-    return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
 
 
 def _joined(value: object) -> object:
@@ -384,17 +405,24 @@ def assemble(executed: list[Path], tables_dir: Path, title: str, with_guide: boo
         for level, anchor, text in toc
     )
     template = (resources.files("spillover") / "templates" / "report.html").read_text(encoding="utf-8")
-    page = (
-        template.replace("{{title}}", html.escape(title))
-        .replace("{{toc}}", toc_html)
-        .replace("{{downloads}}", _downloads(tables_dir))
-        .replace("{{plotly_js}}", _plotly_js().replace("</script", "<\\/script"))
-    )
+    values = {
+        "title": html.escape(title),
+        "toc": toc_html,
+        "downloads": _downloads(tables_dir),
+        "plotly_js": _plotly_js().replace("</script", "<\\/script"),
+        "chapters": "\n".join(chapters),
+    }
     # Only the page's own scripts may run (their hashes in the Content-Security-Policy): a
-    # script smuggled in through an article would be blocked even if escaping failed.
-    hashes = " ".join(f"'{_csp_hash(s)}'" for s in _inline_scripts(page))
-    page = page.replace("{{script_hashes}}", hashes)
-    return page.replace("{{chapters}}", "\n".join(chapters))
+    # script smuggled in through an article would be blocked even if escaping failed. They
+    # are the template's, with plotly.js in its place.
+    own_scripts = _inline_scripts(template.replace("{{plotly_js}}", values["plotly_js"]))
+    values["script_hashes"] = " ".join(f"'{_csp_hash(s)}'" for s in own_scripts)
+    # One pass over the template: text put in (an article's "{{chapters}}", say) is never
+    # read again as a placeholder.
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+
+
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
 
 def _inline_scripts(page: str) -> list[str]:
@@ -408,58 +436,6 @@ def _csp_hash(script: str) -> str:
 # --- the render --------------------------------------------------------------------------------
 
 
-def _read_umask() -> int:
-    # Read once, at import, before any worker thread exists: os.umask can only be read by
-    # setting it, and the setting is process-wide.
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return umask
-
-
-_UMASK = _read_umask()
-
-
-def _folder(prefix: str, parent: Path) -> Path:
-    """A new private-named folder with the modes any new folder gets (mkdtemp's are 0o700,
-    which would make the report's tables unreadable to a web server)."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    folder.chmod(0o777 & ~_UMASK)
-    return folder
-
-
-def writable_parent(out: Path) -> Path:
-    out = out.resolve()
-    parent = out if out.is_dir() else out.parent
-    if out.exists() and not out.is_dir():
-        raise InputError(f"output {out} is a file, not a folder; choose a folder")
-    blocking = next((p for p in [parent, *parent.parents] if p.exists()), None)
-    if blocking is not None and not blocking.is_dir():
-        raise InputError(f"output {out} is inside {blocking}, which is a file; choose a folder")
-    if not parent.exists():
-        try:
-            parent.mkdir(parents=True)
-        except OSError as error:
-            raise InputError(f"cannot create output folder {parent}: {error.strerror}") from None
-    if not os.access(parent, os.W_OK):
-        raise InputError(f"output folder {parent} is not writable; choose another with --out")
-    return out
-
-
-def swap_in(staging: Path, out: Path) -> None:
-    """Move each new item into `out`, replacing its old version; index.html goes last."""
-    out.mkdir(parents=True, exist_ok=True)
-    items = sorted(staging.iterdir(), key=lambda p: p.name == "index.html")
-    for item in items:
-        target = out / item.name
-        if target.is_dir() and not target.is_symlink():
-            trash = _folder(".old-", out)
-            os.replace(target, trash / item.name)
-            os.replace(item, target)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            os.replace(item, target)
-
-
 def render_report(
     article: Path | str = paths.DEFAULT_ARTICLE,
     out: Path | str = paths.REPORTS,
@@ -467,32 +443,38 @@ def render_report(
     jobs: int = 0,
     use_cache: bool = True,
     tables_out: Path | str | None = None,
+    force: bool = False,
+    cell_timeout: int = CELL_TIMEOUT,
+    only: list[str] | None = None,
+    refresh: list[str] | None = None,
 ) -> Path:
     """Render the report of an article into `out` (and, if given, its tables into
-    `tables_out`); returns the path of index.html."""
+    `tables_out`); returns the path of index.html. `only` limits the report to some chapters;
+    `refresh` reruns some chapters whatever their cache holds."""
     from spillover import params
+    from spillover.report import tables_entry
 
     article = Path(article)
     values = params.validate(values or {})
-    out = writable_parent(Path(out))
     job_list, tables_key = plan(article, values)
-    entries = [CACHE / job.key for job in job_list] + [CACHE / tables_key]
-    if not use_cache:
-        for entry in entries:
-            shutil.rmtree(entry, ignore_errors=True)
-        (CACHE / f"tables-{input_digest(article, values)}.pickle").unlink(missing_ok=True)
-    if not all(entry.is_dir() for entry in entries):
+    if only:
+        chosen = set(chapters(only))
+        job_list = [job for job in job_list if job.notebook in chosen]
+    stale = [job.key for job in job_list if job.notebook in set(chapters(refresh or []))]
+    entry_keys = [job.key for job in job_list] + [tables_key]
+    for key in entry_keys if not use_cache else stale:
+        cache.remove(key)
+    if not all(cache.lookup(key) for key in entry_keys):
         _check_inputs(article, values)  # one-line errors before any kernel starts
-    try:
-        staging = _folder(".render-", out.parent)
-    except OSError as error:
-        raise InputError(f"cannot write beside {out}: {error.strerror}; choose another --out") from None
-    try:
-        tables_dir = _tables(article, values, tables_key, staging)
-        executed = execute_all(job_list, staging, jobs)
-        for scratch in staging.glob(".*"):
-            shutil.rmtree(scratch, ignore_errors=True)
-        shutil.copytree(tables_dir, staging / "data")
+    tables_folder = None
+    if tables_out is not None:  # checked (not yet claimed) before the long part
+        tables_folder = OutputFolder(tables_out, force=force, allowed=[paths.PROCESSED])
+    cache.remove_scratch_of_dead_processes()
+    with OutputFolder(out, REPORT_ENTRIES, force=force) as folder:
+        staging = folder.staging
+        tables_dir = tables_entry(article, values)
+        executed = execute_all(job_list, jobs, cell_timeout)
+        shutil.copytree(tables_dir, staging / "data", ignore=shutil.ignore_patterns(cache.CHECKSUMS))
         (staging / "notebooks").mkdir()
         (staging / "figures").mkdir()
         for job, entry in zip(job_list, executed, strict=True):
@@ -502,48 +484,36 @@ def render_report(
         seed = read_text(article)[1] == read_text(paths.DEFAULT_ARTICLE)[1]
         page = assemble(executed, staging / "data", _title(article), with_guide=seed)
         (staging / "index.html").write_text(page, encoding="utf-8")
-        if tables_out is not None:
-            _publish_tables(staging / "data", writable_parent(Path(tables_out)))
-        swap_in(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return out / "index.html"
+        if tables_folder is not None:
+            with tables_folder as tables:
+                for item in sorted((staging / "data").iterdir()):
+                    shutil.copyfile(item, tables.staging / item.name)
+                tables.publish_files()
+        folder.publish_versioned()
+    cache.evict(keep=set(entry_keys))
+    return folder.out / "index.html"
 
 
-def _publish_tables(source: Path, target: Path) -> None:
-    """Copy the render's tables into a folder (data/processed for `make report`), file by file
-    through a staging folder, as the report itself."""
-    target.mkdir(parents=True, exist_ok=True)
-    staging = _folder(".tables-", target)
-    try:
-        for item in sorted(source.iterdir()):
-            shutil.copyfile(item, staging / item.name)
-        swap_in(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def chapters(names: list[str]) -> list[Path]:
+    """The notebooks named by number ("04"), name ("border-lengths") or file stem."""
+    found = []
+    for name in names:
+        matches = [
+            nb
+            for nb in notebooks()
+            if name in (nb.stem, nb.stem[:2], nb.stem[3:], nb.name) or nb.stem.startswith(f"{name}-")
+        ]
+        if not matches:
+            known = ", ".join(nb.stem for nb in notebooks())
+            raise InputError(f"no chapter {name!r}; chapters: {known}")
+        found.extend(matches)
+    return found
 
 
 def _check_inputs(article: Path, values: dict[str, str]) -> None:
     from spillover.tables import load
 
     load(article, values.get("annotations") or None)
-
-
-def _tables(article: Path, values: dict[str, str], key: str, workdir: Path) -> Path:
-    """The tidy tables of the render (cached like the notebooks)."""
-    entry = CACHE / key
-    if not entry.is_dir():
-        from spillover.report import cached_tables
-        from spillover.tables import write_tables
-
-        scratch = _folder(".tables-", workdir)
-        write_tables(cached_tables(article, values), scratch)  # computed once, for the notebooks too
-        CACHE.mkdir(parents=True, exist_ok=True)
-        try:
-            os.replace(scratch, entry)
-        except OSError:
-            shutil.rmtree(scratch, ignore_errors=True)
-    return entry
 
 
 def _title(article: Path) -> str:

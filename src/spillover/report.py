@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import html
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from spillover import params as parameters
 from spillover import paths
 from spillover.article import Article
 from spillover.errors import ParameterError
-from spillover.render import CHART_MIME, PLOTLY_MIME, slug
+from spillover.page import CHART_MIME, PLOTLY_MIME, slug
 
 
 @dataclass
@@ -71,21 +70,24 @@ def start(
 
 def cached_tables(article: Path, values: dict[str, str]) -> dict[str, pd.DataFrame]:
     """The article's tables, computed once per set of inputs and shared by every notebook of a
-    render (they would otherwise each re-read the reference data and re-measure the borders)."""
-    import pickle
+    render (they would otherwise each re-read the reference data and re-measure the borders).
+    The cache holds them as CSV files with checksums, read back with the data dictionary's types."""
+    from spillover.tables import read_tables
 
+    return read_tables(tables_entry(article, values))
+
+
+def tables_entry(article: Path, values: dict[str, str]) -> Path:
+    """The verified cache folder of an article's tables (CSV + datapackage.json), built if needed."""
+    from spillover import cache, keys
     from spillover.pipeline import article_tables
-    from spillover.render import CACHE, input_digest
+    from spillover.tables import write_tables
 
-    entry = CACHE / f"tables-{input_digest(article, values)}.pickle"
-    if entry.is_file():
-        return pickle.loads(entry.read_bytes())
-    tables = article_tables(article, values)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    scratch = entry.with_suffix(f".{os.getpid()}.tmp")
-    scratch.write_bytes(pickle.dumps(tables))
-    os.replace(scratch, entry)
-    return tables
+    key = keys.tables_key(article, values)
+    entry = cache.lookup(key)
+    if entry is None:
+        entry = cache.store(key, write_tables(article_tables(article, values), cache.scratch("tables")))
+    return entry
 
 
 def quote_anchor(start: int, end: int) -> str:
@@ -239,7 +241,10 @@ def article_html(article: Article, figures: pd.DataFrame, mentions: pd.DataFrame
     parts = []
     for block, kind in [*header, *((p, "") for p in article.paragraphs)]:
         out, position = [], block.start
-        for start, end in spans[bisect.bisect_left(spans, (block.start, 0)) :]:
+        # Walk the spans from the block's first one by index: slicing the list here would copy
+        # every later span once per paragraph (quadratic in a long article).
+        for index in range(bisect.bisect_left(spans, (block.start, 0)), len(spans)):
+            start, end = spans[index]
             if start >= block.end:
                 break
             if end > block.end or start < position:
@@ -283,6 +288,26 @@ def article_summary(context: Context) -> _Bundle:
         f"{len(article.sentences)} sentences and **{len(mentions)} numeric expressions**. {annotated}"
     )
     return show_text(text)
+
+
+def omitted_note(tables: dict[str, pd.DataFrame]) -> str:
+    """One sentence (Markdown, article text escaped) on what the paragraphs leave out, or ""."""
+    omitted = tables.get("omitted_text")
+    if omitted is None or omitted.empty:
+        return ""
+    parts = []
+    for row in omitted.itertuples():
+        words = f"“{md(row.first_words)} …”"
+        if row.reason == "footer":
+            parts.append(f"the last {row.characters:,} characters ({words}) were left out as a footer")
+        else:
+            parts.append(
+                f"{row.characters:,} characters at {row.start}–{row.end} ({words}) were left out "
+                f"({md(row.reason)})"
+            )
+    where = "it is" if len(parts) == 1 else "they are"
+    text = "; ".join(parts)
+    return f"{text[0].upper()}{text[1:]}; {where} in the `omitted_text` table."
 
 
 def figures_of(context: Context, *categories: str) -> pd.DataFrame:

@@ -70,9 +70,15 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             *_DATE,
             Column("date_note", "string", "", "how a relative or undated expression was resolved"),
             Column("rule", "string", "", "the extractor rule that matched"),
-            Column("sentence", "string", "", "the sentence it sits in, white space normalised"),
-            Column("sentence_start", "integer", "characters", "offset of the sentence"),
-            Column("sentence_end", "integer", "characters", "end offset of the sentence"),
+            Column(
+                "sentence_start",
+                "integer",
+                "characters",
+                "offset of the sentence it sits in (a header line counts as one): the sentence is "
+                "text[sentence_start:sentence_end], stored once in the article, not in each row",
+                True,
+            ),
+            Column("sentence_end", "integer", "characters", "end offset of the sentence (exclusive)", True),
         ],
     ),
     "figures": (
@@ -183,10 +189,64 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             *_ANCHOR,
         ],
     ),
-    "findings": (
-        "Checks of the article's figures against reference data and against each other",
+    "omitted_text": (
+        "Stretches of the article's text that its paragraphs leave out (a footer), so none is "
+        "dropped silently",
         [
-            Column("finding_id", "string", "", "id of the check", True),
+            Column(
+                "start",
+                "integer",
+                "characters",
+                "offset where the stretch starts: text[start:end] is the stretch",
+                True,
+            ),
+            Column("end", "integer", "characters", "offset where the stretch ends (exclusive)", True),
+            Column("characters", "integer", "characters", "length of the stretch (end - start)", True),
+            Column("first_words", "string", "", "its first eight words, white space normalised", True),
+            Column(
+                "reason",
+                "string",
+                "",
+                "why it is left out: footer (short contact, link or share lines after the last paragraph)",
+                True,
+            ),
+        ],
+    ),
+    "findings": (
+        "Checks of the article's figures against reference data and against each other, and "
+        "figures put in proportion for scale, as the article's checks file (data/checks) asks",
+        [
+            Column(
+                "finding_id",
+                "string",
+                "",
+                "id of the check in the checks file (with _<scale> for each Natural Earth scale)",
+                True,
+            ),
+            Column(
+                "finding_group",
+                "string",
+                "",
+                "rows about one error or one fact share a group (the check's group, else its id): "
+                "count groups, not rows",
+                True,
+            ),
+            Column(
+                "finding_type",
+                "string",
+                "",
+                "check (the figure is tested) or context (put in proportion for scale, never a verdict)",
+                True,
+            ),
+            Column(
+                "check_kind",
+                "string",
+                "",
+                "agree (two figures of the article), reference (a reference value within a tolerance), "
+                "scale (share or multiple of a reference value), lower_bound (a value that can only "
+                "be a lower bound), other_reference (the figure is another reference value)",
+                True,
+            ),
             Column("claim", "string", "", "what the article claims, in short plain words", True),
             Column("figure_id", "string", "", "the article figure checked", True),
             Column("article_value", "number", "see article_unit", "the article's number"),
@@ -196,7 +256,91 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("reference_unit", "string", "", "unit of reference_value"),
             Column("reference_source", "string", "", "dataset, snapshot, file and field of the reference"),
             Column("comparison", "string", "", "the computed comparison (difference, ratio, share)"),
-            Column("verdict", "string", "", "consistent, inconsistent or not comparable", True),
+            Column(
+                "tolerance",
+                "number",
+                "fraction",
+                "relative tolerance of the check (0.01 = 1%; its reason is in the checks file and the "
+                "reason column); empty for context",
+            ),
+            Column(
+                "verdict",
+                "string",
+                "",
+                "consistent or inconsistent (a check); not comparable (context, or a check without "
+                "a usable reference value)",
+                True,
+            ),
+            Column("reason", "string", "", "the verdict's reason, in plain words", True),
+        ],
+    ),
+    "auto_checks": (
+        "Automatic checks, with no curation, of the figures whose sentence states a country "
+        "fact the World Factbook holds (population, area, border, coastline, median age, life "
+        "expectancy, GDP), against the countries the article names",
+        [
+            Column("check_id", "string", "", "ac001, ac002, ... in order of the mentions", True),
+            Column("mention_id", "string", "", "the extractor's mention (see mentions)"),
+            *_ANCHOR,
+            Column(
+                "claim",
+                "string",
+                "",
+                "population, area, land_boundary, coastline, median_age, "
+                "life_expectancy_at_birth or gdp",
+                True,
+            ),
+            Column("cue", "string", "", "the words next to the figure that make it that claim"),
+            Column("article_value", "number", "see article_unit", "the number the article states"),
+            Column("article_unit", "string", "", "pint unit of article_value (empty for counts)"),
+            Column(
+                "stated_low",
+                "number",
+                "see article_unit",
+                "lowest value the figure covers at its stated precision and qualifier",
+            ),
+            Column(
+                "stated_high",
+                "number",
+                "see article_unit",
+                "highest value the figure covers at its stated precision and qualifier",
+            ),
+            Column("country", "string", "", "country (or border) the claim is about"),
+            Column("gec", "string", "", "Factbook GEC code of the profile checked against"),
+            Column("field", "string", "", "Factbook field checked against (see factbook.field)"),
+            Column("qualifier", "string", "", "Factbook qualifier (border partner, total, ...)"),
+            Column("reference_value", "number", "see reference_unit", "the Factbook's figure"),
+            Column("reference_unit", "string", "", "the Factbook's unit (km, sq km, people, ...)"),
+            Column(
+                "reference_in_article_unit",
+                "number",
+                "see article_unit",
+                "the Factbook's figure converted with pint into the article's unit",
+            ),
+            Column("estimate_year", "integer", "", "year of the Factbook's estimate, if given"),
+            Column("reference_source", "string", "", "the Factbook file and the text of the figure"),
+            Column("snapshot", "string", "", "date of the Factbook snapshot", True),
+            Column(
+                "tolerance",
+                "number",
+                "fraction",
+                "relative tolerance allowed beyond the stated precision for this claim",
+            ),
+            Column(
+                "verdict",
+                "string",
+                "",
+                "consistent, inconsistent or not checkable",
+                True,
+            ),
+            Column(
+                "candidates",
+                "string",
+                "",
+                "the Factbook figures considered: the claimed ones, then every figure of the "
+                "same kind of the countries the article names",
+            ),
+            Column("matched", "string", "", "the Factbook figure(s) the number matches, if any"),
             Column("reason", "string", "", "the verdict's reason, in plain words", True),
         ],
     ),

@@ -10,9 +10,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +18,7 @@ import pandas as pd
 from spillover import paths, schema
 from spillover.annotations import Annotations, check_coverage, load_annotations
 from spillover.article import Article, read_article
-from spillover.errors import InputError
-from spillover.extract import extract_mentions
+from spillover.extract import excerpt, extract_mentions
 from spillover.units import convert
 
 
@@ -92,10 +88,10 @@ def figures_table(inputs: Inputs) -> pd.DataFrame:
                     "qualifier",
                     "date",
                     "date_precision",
-                    "sentence",
                     "mention_id",
                 )
             }
+            numbers["sentence"] = excerpt(inputs.article.text, mention.sentence_start, mention.sentence_end)
         if figure.get("unit"):
             numbers["unit"] = figure["unit"]
         rows[figure["id"]] = {
@@ -252,7 +248,7 @@ def timeline_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
                         "figure_id": "",
                         "date": mention.date,
                         "date_precision": mention.date_precision,
-                        "event": mention.sentence,
+                        "event": excerpt(inputs.article.text, mention.sentence_start, mention.sentence_end),
                         "actors": "",
                         "date_note": mention.date_note,
                         "quote": mention.text,
@@ -269,6 +265,22 @@ def timeline_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["date_start", "start"], kind="stable").reset_index(drop=True)
 
 
+def omitted_text_table(inputs: Inputs) -> pd.DataFrame:
+    """What the article's paragraphs leave out (its footer), one row per stretch, so a reader
+    can see that nothing was dropped silently."""
+    rows = [
+        {
+            "start": part.start,
+            "end": part.end,
+            "characters": part.end - part.start,
+            "first_words": " ".join(part.text.split()[:8]),
+            "reason": part.reason,
+        }
+        for part in inputs.article.omitted
+    ]
+    return conform(rows, "omitted_text")
+
+
 def build_tables(inputs: Inputs, reference_borders: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     figures = figures_table(inputs)
     return {
@@ -278,6 +290,7 @@ def build_tables(inputs: Inputs, reference_borders: pd.DataFrame | None = None) 
         "troop_deployments": troop_deployments_table(inputs, figures),
         "border_lengths": border_lengths_table(inputs, figures, reference_borders),
         "timeline": timeline_table(inputs, figures),
+        "omitted_text": omitted_text_table(inputs),
     }
 
 
@@ -289,26 +302,37 @@ def to_csv_text(table: pd.DataFrame) -> str:
     return table.to_csv(index=False, lineterminator="\n")
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path | str = paths.PROCESSED) -> Path:
-    """Write every table and datapackage.json; all or nothing."""
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path | str) -> Path:
+    """Write every table and datapackage.json into a folder (a staging or cache folder: the
+    caller makes the set visible at once, see spillover.publish)."""
     out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".tables-", dir=out_dir))
-    except OSError as error:
-        raise InputError(
-            f"cannot write tables to {out_dir}: {error.strerror}; choose a writable folder"
-        ) from None
-    try:
-        for name, table in tables.items():
-            (staging / f"{name}.csv").write_text(to_csv_text(table), encoding="utf-8")
-        descriptor = schema.datapackage(list(tables))
-        (staging / "datapackage.json").write_text(
-            json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        for item in sorted(staging.iterdir()):
-            os.replace(item, out_dir / item.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    for name, table in tables.items():
+        (out_dir / f"{name}.csv").write_text(to_csv_text(table), encoding="utf-8")
+    descriptor = schema.datapackage(list(tables))
+    (out_dir / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return out_dir
 
+
+_DTYPES = {"integer": "Int64", "number": "float64"}
+
+
+def read_tables(folder: Path | str) -> dict[str, pd.DataFrame]:
+    """The tables written by write_tables, with the data dictionary's types, in the order they
+    were written: write_tables then read_tables gives back equal frames."""
+    folder = Path(folder)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    tables = {}
+    for resource in descriptor["resources"]:
+        fields = resource["schema"]["fields"]
+        numeric = {f["name"]: _DTYPES[f["type"]] for f in fields if f["type"] in _DTYPES}
+        frame = pd.read_csv(
+            folder / resource["path"],
+            dtype={f["name"]: numeric.get(f["name"], "str") for f in fields},
+            keep_default_na=False,  # "NA" or "null" in a quote is text, not a missing value
+            na_values={name: [""] for name in numeric},
+            encoding="utf-8",
+        )
+        tables[resource["path"].removesuffix(".csv")] = frame
+    return tables

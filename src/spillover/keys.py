@@ -1,0 +1,109 @@
+"""Cache keys: a digest of the bytes of every input an output depends on.
+
+Nothing is parsed to compute a key. The code counts module by module: a chapter's key covers
+only the package modules its notebook imports (and theirs), so an edit of, say, the command
+line or the classroom code reruns no chapter.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from spillover import paths
+from spillover.article import read_text
+
+PACKAGE = Path(__file__).parent
+
+
+def digest(items: Iterable[bytes]) -> str:
+    h = hashlib.sha256()
+    for item in items:
+        h.update(hashlib.sha256(item).digest())
+    return h.hexdigest()
+
+
+def tree_digest(root: Path) -> bytes:
+    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return digest(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in files).encode()
+
+
+def annotations_for(article: Path, values: dict[str, str]) -> Path | None:
+    """The annotation file a render uses: the parameter, else the article's curated file."""
+    if values.get("annotations"):
+        return Path(values["annotations"])
+    default = paths.default_annotations(article)
+    return default if default.is_file() else None
+
+
+def _optional(path: Path | None) -> bytes:
+    return path.read_bytes() if path is not None and path.is_file() else b""
+
+
+def article_inputs(article: Path, values: dict[str, str]) -> list[bytes]:
+    """The bytes about one article that every output depends on: the text, its annotations,
+    its checks and origin record, the reference data and the locked package versions."""
+    text, _ = read_text(article)
+    annotations = annotations_for(article, values)
+    return [
+        text.encode(),
+        read_text(annotations, "annotation file")[1] if annotations else b"",
+        _optional(paths.default_checks(article)),
+        _optional(paths.metadata_path(article)),
+        tree_digest(paths.REFERENCE),
+        (paths.ROOT / "requirements.lock").read_bytes(),
+    ]
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    """Names of the package's modules imported anywhere in a module or cell (functions too)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "spillover":
+                found |= {alias.name for alias in node.names}
+            elif node.module.startswith("spillover."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("spillover.")}
+    return {name for name in found if (PACKAGE / f"{name}.py").is_file()}
+
+
+@cache
+def _module_imports(path: Path, mtime_ns: int) -> frozenset[str]:
+    return frozenset(_imported(ast.parse(path.read_bytes(), filename=str(path))))
+
+
+def module_closure(names: Iterable[str]) -> list[Path]:
+    """The package modules named and every package module they import, transitively."""
+    todo, seen = list(names), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = PACKAGE / f"{name}.py"
+        todo.extend(_module_imports(path, path.stat().st_mtime_ns))
+    return sorted(PACKAGE / f"{name}.py" for name in seen)
+
+
+def code_digest(names: Iterable[str]) -> bytes:
+    modules = module_closure(names)
+    return digest(p.name.encode() + p.read_bytes() for p in modules).encode()
+
+
+def imports_of_code(source: str) -> set[str]:
+    """The package modules a notebook's code imports (cells that do not parse count as none)."""
+    try:
+        return _imported(ast.parse(source))
+    except SyntaxError:
+        return set()
+
+
+def tables_key(article: Path, values: dict[str, str]) -> str:
+    """The key of an article's tables under some parameters (only the snapshot changes them)."""
+    snapshot = values.get("reference_snapshot", "").encode()
+    return "tables-" + digest([*article_inputs(article, values), code_digest(["pipeline"]), snapshot])
