@@ -206,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpilloverError as error:
         if debug:
             raise
-        print(f"spillover: error: {error}", file=sys.stderr)
+        print(f"spillover: error: {_one_line(str(error))}", file=sys.stderr)
         return error.exit_status
     except KeyboardInterrupt as interrupt:
         # Staging folders are gone and locks released (the `with` blocks have run); exit now
@@ -231,9 +231,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _internal(error)
 
 
+def _one_line(message: str) -> str:
+    """A message on one line, whatever a file name in it holds (a newline, a terminal escape)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+
+
 def _internal(error: Exception) -> int:
     print(
-        f"spillover: internal error: {type(error).__name__}: {error} "
+        f"spillover: internal error: {type(error).__name__}: {_one_line(str(error))} "
         "(rerun with --debug for the traceback)",
         file=sys.stderr,
     )

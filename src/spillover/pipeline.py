@@ -14,7 +14,7 @@ import pandas as pd
 
 from spillover import paths, reference
 from spillover.findings import Checks, Region, article_checks, findings_table
-from spillover.tables import Inputs, build_tables, conform, load, write_tables
+from spillover.tables import Inputs, build_tables, conform, load
 from spillover.units import convert
 
 DEFAULT_SNAPSHOT = reference.DEFAULT_SNAPSHOT
@@ -37,7 +37,19 @@ def article_tables(
     found = findings_table(tables["figures"], factbook, measured, checks, inputs.article.published)
     tables["findings"] = conform(found.to_dict("records"), "findings")
     tables["factbook"] = conform(factbook.to_dict("records"), "factbook")
+    tables["auto_checks"] = conform(automatic_checks(inputs, snapshot).to_dict("records"), "auto_checks")
     return tables
+
+
+def automatic_checks(inputs: Inputs, snapshot: str) -> pd.DataFrame:
+    """Every figure that states a fact the Factbook holds about a country the article names,
+    checked against it (no curation needed; see spillover.autocheck)."""
+    from spillover.autocheck import auto_checks
+
+    text = inputs.article.text
+    named = sorted(set(reference.countries_named(text, snapshot)["gec"]))
+    factbook = reference.factbook_table(snapshot, gecs=named) if named else _empty_factbook()
+    return auto_checks(text, inputs.mentions, factbook)
 
 
 def annotated_ids(inputs: Inputs) -> set[str]:
@@ -114,9 +126,3 @@ def _border_row(a: str, b: str, source: str, length: float, unit: str, reference
         "length_mi": convert(length, unit, "mi"),
         "reference": reference,
     }
-
-
-def write_processed(
-    article: Path | str, params: dict[str, str], out_dir: Path | str = paths.PROCESSED
-) -> Path:
-    return write_tables(article_tables(article, params), out_dir)

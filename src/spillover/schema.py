@@ -349,7 +349,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
         [
             Column("country", "string", "", "country (Factbook short name)", True),
             Column("gec", "string", "", "Factbook GEC code (file name)", True),
-            Column("iso3", "string", "", "ISO 3166-1 alpha-3 code", True),
+            Column("iso3", "string", "", "ISO 3166-1 alpha-3 code (empty where the project has none)"),
             Column(
                 "field",
                 "string",
