@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import itertools
 import json
 import os
 import re
@@ -386,7 +387,51 @@ def _guide_without_answers(guide: str) -> str:
     return "\n".join(kept) + "\n"
 
 
-def assemble(executed: list[Path], tables_dir: Path, title: str, with_guide: bool = False) -> str:
+def chapter_title(notebook: Path) -> str:
+    """A chapter's title: the first level-1 heading of its notebook."""
+    for cell in _read_notebook(notebook)["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in _source(cell).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return notebook.stem
+
+
+def needed_tables(notebook: Path) -> list[str]:
+    """The tables a chapter shows (its notebook's metadata 'spillover.needs'): the chapter is
+    left out of a report when all of them are empty. None declared: always shown."""
+    return list(_read_notebook(notebook)["metadata"].get("spillover", {}).get("needs", []))
+
+
+def has_rows(tables_dir: Path, name: str) -> bool:
+    """Whether a written table has at least one row (its CSV more than a header line)."""
+    path = tables_dir / f"{name}.csv"
+    if not path.is_file():
+        return False
+    with path.open(encoding="utf-8") as handle:
+        return len(list(itertools.islice(handle, 2))) > 1
+
+
+def shows_anything(notebook: Path, tables_dir: Path) -> bool:
+    needs = needed_tables(notebook)
+    return not needs or any(has_rows(tables_dir, name) for name in needs)
+
+
+def left_out_notice(titles: list[str]) -> str:
+    """One line at the top of a report that leaves chapters out, saying how to get them."""
+    if not titles:
+        return ""
+    names = ", ".join(html.escape(t) for t in titles)
+    return (
+        f'<p class="notice">Not in this report, because the article has no annotated figures for '
+        f"them: {names}. To add them, write an annotation file with <code>spillover annotate "
+        f"ARTICLE &gt; FILE</code>, fill it in, and render with <code>-p annotations FILE</code>.</p>"
+    )
+
+
+def assemble(
+    executed: list[Path], tables_dir: Path, title: str, with_guide: bool = False, notice: str = ""
+) -> str:
     """The whole report as one self-contained HTML page."""
     chapters, toc, chart_ids = [], [], set()
     for index, entry in enumerate(executed, start=1):
@@ -411,6 +456,7 @@ def assemble(executed: list[Path], tables_dir: Path, title: str, with_guide: boo
         "downloads": _downloads(tables_dir),
         "plotly_js": _plotly_js().replace("</script", "<\\/script"),
         "chapters": "\n".join(chapters),
+        "notice": notice,
     }
     # Only the page's own scripts may run (their hashes in the Content-Security-Policy): a
     # script smuggled in through an article would be blocked even if escaping failed. They
@@ -473,6 +519,10 @@ def render_report(
     with OutputFolder(out, REPORT_ENTRIES, force=force) as folder:
         staging = folder.staging
         tables_dir = tables_entry(article, values)
+        # A chapter with nothing to show for this article is left out, and the page says so.
+        empty = [job for job in job_list if not shows_anything(job.notebook, tables_dir)]
+        job_list = [job for job in job_list if job not in empty]
+        notice = left_out_notice([chapter_title(job.notebook) for job in empty])
         executed = execute_all(job_list, jobs, cell_timeout)
         shutil.copytree(tables_dir, staging / "data", ignore=shutil.ignore_patterns(cache.CHECKSUMS))
         (staging / "notebooks").mkdir()
@@ -482,7 +532,7 @@ def render_report(
             if (entry / "figures").is_dir():
                 shutil.copytree(entry / "figures", staging / "figures", dirs_exist_ok=True)
         seed = read_text(article)[1] == read_text(paths.DEFAULT_ARTICLE)[1]
-        page = assemble(executed, staging / "data", _title(article), with_guide=seed)
+        page = assemble(executed, staging / "data", _title(article), with_guide=seed, notice=notice)
         (staging / "index.html").write_text(page, encoding="utf-8")
         if tables_folder is not None:
             with tables_folder as tables:

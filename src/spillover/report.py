@@ -20,6 +20,7 @@ from spillover import params as parameters
 from spillover import paths
 from spillover.article import Article
 from spillover.errors import ParameterError
+from spillover.findings import Region, article_region
 from spillover.page import CHART_MIME, PLOTLY_MIME, slug
 
 
@@ -32,6 +33,7 @@ class Context:
     params: dict[str, str]
     tables: dict[str, pd.DataFrame] = field(repr=False)
     article: Article = field(repr=False)
+    region: Region = field(default_factory=Region)  # from the article's checks file
 
 
 def resolve(path: str, default: Path) -> Path:
@@ -65,7 +67,8 @@ def start(
         figures.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ParameterError(f"figures_dir {figures} cannot be created: {error.strerror}") from None
-    return Context(article, figures, checked, cached_tables(article, checked), read_article(article))
+    tables = cached_tables(article, checked)
+    return Context(article, figures, checked, tables, read_article(article), article_region(article))
 
 
 def cached_tables(article: Path, values: dict[str, str]) -> dict[str, pd.DataFrame]:
@@ -197,12 +200,9 @@ def needs_annotations(what: str) -> _Bundle:
     )
 
 
-REGION = ("Afghanistan", "Tajikistan")  # the reference data cover these and their neighbours
-
-
 def about_region(context: Context) -> bool:
-    """Whether the article names the region the reference data describe."""
-    return any(name in context.article.text for name in REGION)
+    """Whether the article's checks file names a region whose borders the reference data cover."""
+    return bool(context.region.borders_of)
 
 
 def chart(
@@ -219,8 +219,8 @@ def chart(
 
     if regional and not about_region(context):
         return show_text(
-            f"*Left out:* this chart shows reference data on {' and '.join(REGION)}, which this "
-            "article does not name."
+            "*Left out:* this chart shows reference data on the region an article's checks file "
+            "names (`data/checks/ARTICLE.yaml`, `region`), and this article has none."
         )
     frame = context.tables[table] if isinstance(table, str) else table
     if frame.empty:
@@ -333,32 +333,19 @@ def figures_of(context: Context, *categories: str) -> pd.DataFrame:
     ]
 
 
-# What a reader needs on the page; the numbers and units are in findings.csv.
+# What a reader needs on the page; the numbers, units, groups and kinds are in findings.csv.
 FINDING_COLUMNS = ["claim", "quote", "verdict", "reason", "comparison", "reference_source", "start", "end"]
 
 
 def show_findings(context: Context, reference_unit: str = "") -> _Bundle:
-    """The findings table (optionally only those compared with figures in one unit)."""
+    """The curated findings, checks first and context last (optionally only those compared
+    with figures in one unit)."""
     findings = context.tables["findings"]
     if findings.empty:
         return needs_annotations("figures to check")
     if reference_unit:
         findings = findings[findings["reference_unit"] == reference_unit]
-    return show_table(findings[FINDING_COLUMNS])
+    ordered = findings.sort_values("finding_type", key=lambda kind: kind != "check", kind="stable")
+    return show_table(ordered[FINDING_COLUMNS])
 
 
-def findings_summary(context: Context) -> _Bundle:
-    """A computed sentence: how many checks, and how many of each verdict."""
-    findings = context.tables["findings"]
-    if findings.empty:
-        return needs_annotations("figures to check")
-    counts = findings["verdict"].value_counts()
-    parts = [f"**{counts.get(v, 0)} {v}**" for v in ("consistent", "inconsistent", "not comparable")]
-    inconsistent = findings[findings["verdict"] == "inconsistent"]
-    quoted = sorted({md(q) for q in inconsistent["quote"]})
-    flagged = f" The inconsistent ones concern {', '.join(f'“{q}”' for q in quoted)}." if quoted else ""
-    snapshot = md(context.params["reference_snapshot"])
-    return show_text(
-        f"{len(findings)} checks against the World Factbook snapshot of {snapshot} and the Natural "
-        f"Earth outlines: {', '.join(parts)}.{flagged}"
-    )
