@@ -129,11 +129,8 @@ SEED_YEAR = "2021"  # as an integer literal (a snapshot name such as "2021-07-01
 
 #: LEAD: files outside this part's ownership that still name seed constants (what is left).
 STILL_SEEDED = {
-    "article.py": "the seed's publication date as the example in a date error message",
     "charts.py": "titles/credits and defaults naming Afghanistan/Tajikistan, publication_date",
     "exercises.py": "the classroom exercises' figure ids and countries",
-    "report.py": "REGION = ('Afghanistan', 'Tajikistan') for the regional-chart switch",
-    "schema.py": "the refugee_flows table description ('into Tajikistan')",
 }
 
 

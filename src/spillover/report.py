@@ -180,6 +180,15 @@ def chart_bundle(name: str, plotly_figure, caption: str, source: str, alt: str) 
     )
 
 
+def figure(context: Context, chart) -> _Bundle:  # noqa: ANN001
+    """A chart module's chart (see spillover.quantity_chart): its static twin saved to the
+    figures folder, the interactive one returned for display."""
+    from spillover import charts
+
+    charts.save_static(chart.matplotlib, chart.name, context.figures_dir)
+    return chart_bundle(chart.name, chart.plotly, chart.caption, chart.source, chart.alt)
+
+
 def credit(context: Context) -> str:
     """The source line of the article's figures: author, title, publisher, date."""
     article, meta = context.article, context.article.metadata

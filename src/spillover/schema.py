@@ -113,7 +113,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
         ],
     ),
     "refugee_flows": (
-        "People who crossed, or may cross, into Tajikistan",
+        "People who crossed, or may cross, a border the article names",
         [
             _FIGURE_ID,
             Column("group", "string", "", "soldiers, civilians or refugees", True),
@@ -187,6 +187,28 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("actors", "string", "", "who acted, separated by semicolons"),
             Column("date_note", "string", "", "how a relative date was resolved"),
             *_ANCHOR,
+        ],
+    ),
+    "quantities": (
+        "What each figure with a number measures, inferred from the text around it with no "
+        "curation (people, money, shares, lengths, areas, durations, other counts)",
+        [
+            Column("mention_id", "string", "", "the mention (mentions table)", True),
+            *_ANCHOR,
+            Column("measure", "string", "", "what kind of quantity it is", True),
+            Column(
+                "counted", "string", "", "the words it counts, inferred: the phrase after the number"
+            ),
+            Column("value", "number", "see unit", "the number in the measure's unit (empty: vague)"),
+            Column("low", "number", "see unit", "lower bound implied by the wording"),
+            Column("high", "number", "see unit", "upper bound implied by the wording"),
+            Column(
+                "unit",
+                "string",
+                "",
+                "pint unit name (shares in percent, lengths in kilometer, areas in "
+                "square_kilometer); empty for a bare count",
+            ),
         ],
     ),
     "omitted_text": (

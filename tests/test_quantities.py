@@ -1,0 +1,115 @@
+"""What a figure measures and the words it counts, inferred with no curation; its chart."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from spillover import quantity_chart
+from spillover.article import read_article
+from spillover.extract import extract_mentions
+from spillover.quantities import counted_words, measure_of, quantities_table
+
+SPEECH = """Evacuation update
+
+By J. Doe
+16 August 2021
+
+We evacuated 70,700 people from the airport. Congress approved $88 billion in aid. Some 12
+percent of the flights left at night, and 3 aircraft were damaged. The runway is 3,200 meters
+long, and 25,000 soldiers guarded it. Tens of thousands of residents waited outside.
+"""
+
+
+@pytest.fixture
+def speech(tmp_path):
+    path = tmp_path / "speech.txt"
+    path.write_text(SPEECH, encoding="utf-8")
+    article = read_article(path)
+    return article, quantities_table(article.text, extract_mentions(article))
+
+
+def row(table: pd.DataFrame, quote: str) -> pd.Series:
+    found = table[table["quote"].str.contains(quote, regex=False)]
+    assert len(found) == 1, (quote, table["quote"].tolist())
+    return found.iloc[0]
+
+
+def test_the_words_a_number_counts(speech):
+    _, table = speech
+    assert row(table, "70,700")["counted"] == "people"
+    assert row(table, "25,000")["counted"] == "soldiers guarded"
+    assert row(table, "3,200")["counted"] == "long"
+
+
+def test_counts_of_people_are_told_from_other_counts(speech):
+    _, table = speech
+    assert row(table, "70,700")["measure"] == "people"
+    assert row(table, "25,000")["measure"] == "people"
+    assert measure_of("count", "aircraft were damaged") == "other counts"
+    assert measure_of("count", "civilians fled") == "people"
+    assert measure_of("date", "") is None
+
+
+def test_lengths_and_shares_are_in_one_unit_each(speech):
+    _, table = speech
+    runway = row(table, "3,200")
+    assert runway["measure"] == "lengths" and runway["unit"] == "kilometer"
+    assert runway["value"] == pytest.approx(3.2)
+    share = row(table, "12")
+    assert share["measure"] == "shares" and share["unit"] == "percent" and share["value"] == 12
+
+
+def test_a_fraction_is_a_share_in_percent():
+    text = "About a third of the wells run dry."
+    mentions = pd.DataFrame(
+        [
+            {
+                "mention_id": "m001",
+                "text": "a third",
+                "start": 6,
+                "end": 13,
+                "kind": "fraction",
+                "value": 1 / 3,
+                "low": 1 / 3,
+                "high": 1 / 3,
+                "unit": "fraction",
+                "sentence_start": 0,
+                "sentence_end": len(text),
+            }
+        ]
+    )
+    table = quantities_table(text, mentions)
+    assert table.loc[0, "value"] == pytest.approx(100 / 3) and table.loc[0, "unit"] == "percent"
+    assert table.loc[0, "counted"].startswith("of the wells")
+
+
+def test_the_phrase_stops_at_punctuation_and_verbs():
+    text = "Officials said 400 workers, mostly women, were hired."
+    assert counted_words(text, text.index("400") + 3, len(text)) == "workers"
+    text = "The fund spent $3 billion on roads and schools."
+    assert counted_words(text, text.index("billion") + 7, len(text)) == "on roads"
+
+
+def test_the_chart_draws_stated_numbers_only_and_names_the_vague_ones():
+    quantities = pd.DataFrame(
+        {
+            "mention_id": ["m1", "m2", "m3", "m4"],
+            "quote": ["1,500", "Another 1,000", "many thousands", "20,000"],
+            "start": [0, 10, 20, 30],
+            "end": [5, 23, 34, 36],
+            "measure": ["people"] * 4,
+            "counted": ["soldiers fled", "civilians fled", "refugees", "reservists"],
+            "value": [1500.0, 1000.0, float("nan"), 20000.0],
+            "low": [1500.0, 1000.0, 2000.0, 20000.0],
+            "high": [1500.0, 1000.0, float("nan"), 20000.0],
+            "unit": ["", "", "", ""],
+        }
+    )
+    chart = quantity_chart.build(quantities, "people", "", credit="A. Writer, “A headline”")
+    assert chart.data["quote"].tolist() == ["20,000", "1,500", "Another 1,000"]
+    assert "“20,000” (reservists)" in chart.title
+    assert "“many thousands”" in chart.caption and "no number" in chart.caption
+    bars = chart.plotly.data[0]
+    assert list(bars.x) == [20000.0, 1500.0, 1000.0]
+    assert chart.source.startswith("Source: A. Writer") and "reservists = 20,000" in chart.alt
