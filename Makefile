@@ -5,9 +5,27 @@ SHELL := /bin/bash
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
-BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
+# Which environment the targets use. ENV=venv (the default): the project's own .venv, built from
+# requirements.lock. ENV=active: the environment that is active (a conda environment made from
+# environment.yml, say): its python and tools are used as they are, and nothing is installed.
+# (An ENV inherited from the shell that is neither is sh's start-up file variable: ignored.)
+ifeq ($(origin ENV),environment)
+ifeq ($(filter venv active,$(ENV)),)
+ENV := venv
+endif
+endif
+ENV ?= venv
+ifeq ($(ENV),active)
+# the scripts folder of the python on PATH (conda: $CONDA_PREFIX/bin), where its tools are
+BIN := $(shell python -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null)
+STAMP := check-env
+else ifeq ($(ENV),venv)
+BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+else
+$(error ENV=$(ENV): use ENV=venv (the default: .venv from requirements.lock) or ENV=active (the active environment))
+endif
 DEFAULT_ARTICLE := seeds/000_bcf152c5a0c9a4f2.txt
 ifeq ($(origin ARTICLE),undefined)
 ARTICLE := $(DEFAULT_ARTICLE)
@@ -30,20 +48,26 @@ else
 TABLES_OPTION :=
 endif
 
-.PHONY: help setup report tables test lab classroom bench notebooks clean
+.PHONY: help setup check-env report tables test test-quick lab classroom bench notebooks clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # The environment is rebuilt whenever the lock file or the package's metadata changes.
-$(STAMP): requirements.lock pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	@$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
-	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
-	@touch $(STAMP)
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@$(VENV)/bin/uv pip sync --quiet --python $(VENV)/bin/python requirements.lock
+	@$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --no-deps -e .
+	@touch $(VENV)/.installed
 
-setup: $(STAMP) ## create or refresh the virtual environment (.venv) from requirements.lock
+# ENV=active: nothing is installed; the active environment must have python 3.11 and the project.
+check-env:
+	@test -n "$(BIN)" -a -x "$(BIN)/python" || { echo "make: ENV=active, but no python is on PATH: activate the environment first (conda activate spillover)" >&2; exit 2; }
+	@"$(BIN)/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "make: ENV=active, but $(BIN)/python is not Python 3.11: activate the project's environment (conda activate spillover)" >&2; exit 2; }
+	@"$(BIN)/python" -c 'import spillover' 2>/dev/null || { echo "make: ENV=active, but the active environment ($(BIN)) lacks spillover: conda env create -f environment.yml, then conda activate spillover" >&2; exit 2; }
+
+setup: $(STAMP) ## create or refresh .venv from requirements.lock (ENV=active: check the active environment instead)
 
 tables: $(STAMP) ## write the tidy tables of ARTICLE to data/processed/
 	@$(BIN)/spillover tables --article "$$ARTICLE"
@@ -51,9 +75,15 @@ tables: $(STAMP) ## write the tidy tables of ARTICLE to data/processed/
 report: $(STAMP) ## render ARTICLE (default: the seed) into OUT (default: reports/); PARAMS="-p NAME VALUE"
 	@$(BIN)/spillover render --article "$$ARTICLE" --out "$$OUT" $(TABLES_OPTION) $(PARAMS)
 
-test: $(STAMP) ## run every test (unit, notebooks with nbval, browser)
+test: $(STAMP) ## run every test (unit, notebooks with nbval, browser); prints the ten slowest
 	@$(BIN)/ruff check src tests benchmarks classroom
-	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest --durations=10 $(PYTEST_ARGS)
+
+# The inner loop: tests/ only (no nbval on notebooks/), without the tests marked slow (full
+# renders with real kernels) or browser (headless Chromium).
+test-quick: $(STAMP) ## ruff and the unit tests: no nbval on notebooks/, no browser tests, no full renders
+	@$(BIN)/ruff check src tests benchmarks classroom
+	@$(BIN)/python -m pytest tests -m "not slow and not browser" --durations=10 $(PYTEST_ARGS)
 
 lab: $(STAMP) ## start JupyterLab in the project folder (notebooks/, classroom/, reports/); Ctrl-C stops it
 	@$(BIN)/jupyter lab --notebook-dir=.
@@ -61,8 +91,8 @@ lab: $(STAMP) ## start JupyterLab in the project folder (notebooks/, classroom/,
 classroom: $(STAMP) ## write the student and teacher editions to reports/classroom/
 	@$(BIN)/spillover classroom --out reports/classroom
 
-bench: $(STAMP) ## time renders and extraction (medians of several runs)
-	@$(BIN)/python benchmarks/run.py
+bench: $(STAMP) ## time renders, extraction and 1-10 MB articles; BENCH_ARGS="--quick" for a short run
+	@$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 notebooks: $(STAMP) ## re-execute notebooks/ in place (refresh their committed outputs)
 	@$(BIN)/spillover notebooks

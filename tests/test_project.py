@@ -60,13 +60,14 @@ def test_direct_dependencies_are_pinned_to_the_lock(direct: dict[str, str], lock
 
 
 # conda-forge packages whose name differs from the PyPI name, chosen to install what the PyPI wheel
-# does (matplotlib-base: no Qt GUI; nbconvert-core: no pandoc; geopandas-base: no optional extras).
+# does (matplotlib-base: no Qt GUI; nbconvert-core: no pandoc; geopandas-base and dask-core: no extras).
 CONDA_FORGE_NAMES = {
     "matplotlib": "matplotlib-base",
     "nbconvert": "nbconvert-core",
     "geopandas": "geopandas-base",
     "fastjsonschema": "python-fastjsonschema",
     "playwright": "playwright-python",
+    "dask": "dask-core",
 }
 # Direct dependencies that conda-forge does not have at the pinned version: they come from PyPI.
 FROM_PYPI = {"quantulum3"}
@@ -139,7 +140,8 @@ def test_environment_yml_lists_the_same_pins(direct: dict[str, str], pyproject: 
     assert pip.keys() == FROM_PYPI, f"from PyPI: {sorted(pip)}; only what conda-forge lacks belongs there"
     assert {**from_conda, **pip} == direct
     # Python itself agrees with requires-python.
-    (python,) = [d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    specs = [d for d in environment["dependencies"] if isinstance(d, str)]
+    (python,) = [spec for spec in specs if re.split(r"[ =<>!]", spec)[0] == "python"]
     assert python == "python=3.11"
     assert pyproject["project"]["requires-python"] == ">=3.11,<3.12"
 
