@@ -555,9 +555,7 @@ def test_second_render_executes_no_notebook(tmp_path: Path):
         keys = [key for _, key in before[0]]
         stamps = entry_stamps(keys)
         assert None not in stamps.values(), "the first render left cache entries missing"
-        started = time.monotonic()
         render_ok(tmp_path / f"second-{attempt}")
-        warm = time.monotonic() - started
         if fingerprint() == before:
             break
     else:
@@ -566,7 +564,7 @@ def test_second_render_executes_no_notebook(tmp_path: Path):
     assert (tmp_path / f"second-{attempt}" / "index.html").read_bytes() == (
         tmp_path / f"first-{attempt}" / "index.html"
     ).read_bytes()
-    assert warm < 30, f"a warm render took {warm:.1f} s"
+    # How long a warm render takes is for `make bench` (warm render < 2 s), not for a test.
 
 
 def parameter_users(name: str) -> tuple[set[str], set[str]]:

@@ -97,7 +97,9 @@ def articles() -> dict[str, str]:
     out = {}
     for gec, name in COUNTRIES:
         for word, title_word, path in FIELDS:
-            snapshots = SNAPSHOTS if word == "background" else (("2021-07-01",) if gec in ECONOMY_2021 else ())
+            snapshots = (
+                SNAPSHOTS if word == "background" else (("2021-07-01",) if gec in ECONOMY_2021 else ())
+            )
             for snapshot in snapshots:
                 profile = json.loads((FACTBOOK / snapshot / f"{gec}.json").read_text(encoding="utf-8"))
                 body = plain_text(_field(profile, path))
@@ -114,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare with the committed files only")
     args = parser.parse_args(argv)
     wanted = articles()
-    present = {p.name: p.read_text(encoding="utf-8") for p in ARTICLES.glob("*.txt")} if ARTICLES.is_dir() else {}
+    present = (
+        {p.name: p.read_text(encoding="utf-8") for p in ARTICLES.glob("*.txt")} if ARTICLES.is_dir() else {}
+    )
     if args.check:
         differ = sorted(set(wanted) ^ set(present) | {n for n in wanted if present.get(n) != wanted[n]})
         for name in differ:

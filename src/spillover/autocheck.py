@@ -62,6 +62,9 @@ TOLERANCE: dict[str, tuple[float, str]] = {
 }
 #: A figure this many times above or below its field, and matching nothing else, is taken
 #: to be about something smaller or larger than the country (a province, part of a border).
+# Characters around a number in which its cue words are looked for ("population of", "border
+# with"): wide enough for any sentence of news prose, bounded for a sentence of 60 KB.
+CONTEXT_CHARS = 300
 FAR_OFF = 3.0
 #: A figure is said to equal another Factbook figure than its own only when it is stated to
 #: within this fraction of itself (804, 54.7 million): a round number (1,000) equals many
@@ -273,7 +276,9 @@ class _Context:
     def earlier(self, sentence_start: int) -> list[str]:
         """GEC codes of the countries named before a sentence in its paragraph: the nearest
         sentence first, and within a sentence in order (its subject usually first)."""
-        paragraph = self.text.rfind("\n\n", 0, sentence_start) + 1
+        # At most CONTEXT_CHARS back: a paragraph can be as long as the article.
+        floor = max(0, sentence_start - 10 * CONTEXT_CHARS)
+        paragraph = max(self.text.rfind("\n\n", floor, sentence_start) + 1, floor)
         found = self.named_in(paragraph, sentence_start)
         cuts = [paragraph] + [m.end() for m in _SENTENCE_END.finditer(self.text, paragraph, sentence_start)]
         which = [max(i for i, cut in enumerate(cuts) if cut <= s) for s in found["start"]]
@@ -356,7 +361,10 @@ def _claim_kind(mention: dict[str, Any], ctx: _Context) -> tuple[_ClaimKind, str
     """The claim the number's sentence makes and its cue words, or None. Of several cues
     (a length next to both "border" and "coast"), the one nearest the number wins."""
     start, end = int(mention["start"]), int(mention["end"])
-    s_start, s_end = int(mention["sentence_start"]), int(mention["sentence_end"])
+    # The words near the number, not its whole sentence: a cue is close to its figure, and a
+    # sentence can be as long as the article (the cost per mention stays bounded).
+    s_start = max(int(mention["sentence_start"]), start - CONTEXT_CHARS)
+    s_end = min(int(mention["sentence_end"]), end + CONTEXT_CHARS)
     before, after = ctx.text[s_start:start], ctx.text[end:s_end]
     if mention["kind"] == "length" and (_DISTANCE_AFTER.match(after) or _DISTANCE_BEFORE.search(before)):
         return None

@@ -1,4 +1,4 @@
-"""The `spillover` command: extract, tables, annotate, render, classroom.
+"""The `spillover` command: extract, tables, annotate, render, classroom, corpus.
 
 Exit status: 0 on success, 2 on bad input or usage, 1 on an internal failure, 130 when
 interrupted. Errors are one line on stderr; --debug shows the traceback.
@@ -120,6 +120,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("notebooks", help="re-execute notebooks/ in place with default parameters")
 
+    corpus = commands.add_parser(
+        "corpus", help="analyse many articles (a folder or a list file) into one comparative report"
+    )
+    corpus.add_argument("source", type=Path, help="folder of .txt articles, or a file of paths (one a line)")
+    corpus.add_argument("--out", type=Path, default=paths.REPORTS / "corpus", help="report folder")
+    corpus.add_argument("--workers", type=_count(0), default=0, help="worker processes (0: one per core)")
+    corpus.add_argument("--scheduler", metavar="ADDRESS", help="run on this dask.distributed scheduler")
+    corpus.add_argument("--reports", action="store_true", help="also render each article's own report")
+    corpus.add_argument("--pairs", type=Path, metavar="FILE", help="pairs of versions: OLD<TAB>NEW a line")
+    corpus.add_argument("--no-cache", action="store_true", help="recompute every article")
+    _add_force(corpus)
+    _add_params(corpus)
+
     classroom = commands.add_parser("classroom", help="write student and teacher editions")
     classroom.add_argument("--out", type=Path, default=paths.REPORTS / "classroom")
     _add_force(classroom)
@@ -181,6 +194,22 @@ def run(args: argparse.Namespace) -> int:
 
         for notebook in refresh_notebooks():
             print(f"executed {notebook.relative_to(paths.ROOT)}", file=sys.stderr)
+    elif args.command == "corpus":
+        from spillover.corpus import describe, run_corpus
+
+        values = params.from_cli(args.param, args.params_file)
+        run = run_corpus(
+            args.source,
+            args.out,
+            values,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            reports=args.reports,
+            pairs_file=args.pairs,
+            use_cache=not args.no_cache,
+            force=args.force,
+        )
+        print(describe(run), file=sys.stderr)
     elif args.command == "classroom":
         from spillover.classroom import build_classroom
 

@@ -37,7 +37,7 @@ import os
 import queue
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,9 +51,7 @@ from spillover.publish import OutputFolder
 ENTRIES = ("index.html", "data", "articles")
 #: A version or date at the end of a file's stem, after "_", "-" or ".": v2, 2021-07-01,
 #: 20210701, 2021-07. Files whose stems differ only by it are versions of one text.
-VERSION_SUFFIX = re.compile(
-    r"^(?P<base>.+?)[._-](?P<version>[vV]\d+|\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-\d{2})$"
-)
+VERSION_SUFFIX = re.compile(r"^(?P<base>.+?)[._-](?P<version>[vV]\d+|\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-\d{2})$")
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+=-]{0,99}")
 #: Tasks in flight per worker (enough to keep every worker busy, few enough to bound memory).
 IN_FLIGHT_PER_WORKER = 4
@@ -119,7 +117,9 @@ class CorpusRun:
 
     @property
     def cached(self) -> int:
-        return sum(o.status in ("ok", "error") and not o.computed and o.entry is not None for o in self.outcomes)
+        return sum(
+            o.status in ("ok", "error") and not o.computed and o.entry is not None for o in self.outcomes
+        )
 
     @property
     def failed(self) -> int:
@@ -202,7 +202,9 @@ def name_pairs(items: list[Item]) -> list[tuple[str, str, str]]:
     found = []
     for _, members in sorted(groups.items()):
         ordered = [item for _, item in sorted(members, key=lambda m: (m[0], m[1].article_id))]
-        found += [(a.article_id, b.article_id, "file names") for a, b in zip(ordered, ordered[1:], strict=False)]
+        found += [
+            (a.article_id, b.article_id, "file names") for a, b in zip(ordered, ordered[1:], strict=False)
+        ]
     return found
 
 
@@ -220,7 +222,9 @@ def file_pairs(pairs_file: Path | str, items: list[Item]) -> list[tuple[str, str
         names = [n.strip() for n in names if n.strip()]
         where = f"pairs file {pairs_file}, line {number}"
         if len(names) != 2:
-            raise InputError(f"{where}: expected two articles (OLD and NEW, separated by a tab), got {len(names)}")
+            raise InputError(
+                f"{where}: expected two articles (OLD and NEW, separated by a tab), got {len(names)}"
+            )
         old, new = (_find(name, items, pairs_file.parent, where) for name in names)
         if old == new:
             raise InputError(f"{where}: both sides name the same article {old!r}")
@@ -327,7 +331,8 @@ class _DaskCluster:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError, TypeError) as error:
             raise InputError(
-                f"cannot reach the Dask scheduler at {address}: {one_line(str(error)) or type(error).__name__} "
+                f"cannot reach the Dask scheduler at {address}: "
+                f"{one_line(str(error)) or type(error).__name__} "
                 "(start one with `dask scheduler` and `dask worker ADDRESS`, or leave out --scheduler)"
             ) from None
         threads = sum(self.client.nthreads().values())
@@ -389,8 +394,10 @@ def _run_tasks(
 
 
 def _internal(error: BaseException) -> dict[str, Any]:
-    return {"status": "internal", "error": f"internal error: the worker failed: {type(error).__name__}: "
-            f"{one_line(str(error))}"}
+    return {
+        "status": "internal",
+        "error": f"internal error: the worker failed: {type(error).__name__}: {one_line(str(error))}",
+    }
 
 
 # --- cache entries -----------------------------------------------------------------------------
@@ -562,7 +569,3 @@ def describe(run: CorpusRun) -> str:
     parts = [f"{run.computed} computed", f"{run.cached} from the cache", f"{run.failed} failed"]
     where = f" on a {run.executor}" if run.executor else ""
     return f"corpus report written to {run.index} ({n} articles: {', '.join(parts)}{where})"
-
-
-def articles_of(run: CorpusRun) -> Iterable[Outcome]:
-    return iter(run.outcomes)

@@ -76,7 +76,9 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("consistent", "integer", "", "automatic checks found consistent"),
             Column("inconsistent", "integer", "", "automatic checks found inconsistent"),
             Column("not_checkable", "integer", "", "automatic checks that could not be decided"),
-            Column("findings", "integer", "", "curated findings (articles with a checks file in data/checks)"),
+            Column(
+                "findings", "integer", "", "curated findings (articles with a checks file in data/checks)"
+            ),
             Column("report", "string", "", "the article's own report, relative to the corpus report"),
             Column("report_error", "string", "", "why its report could not be made"),
         ],
@@ -107,7 +109,9 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("article_unit", "string", "", "its unit (empty for counts)"),
             Column("low", "number", "see unit", "lowest value the figure covers at its stated precision"),
             Column("high", "number", "see unit", "highest value the figure covers at its stated precision"),
-            Column("unit", "string", "", "unit of low and high: the Factbook's (km, sq km, people ...)", True),
+            Column(
+                "unit", "string", "", "unit of low and high: the Factbook's (km, sq km, people ...)", True
+            ),
             Column("factbook_value", "number", "see unit", "the Factbook's figure the check used"),
             Column("check_verdict", "string", "", "the automatic check's verdict against the Factbook", True),
             Column(
@@ -157,7 +161,9 @@ def columns(table: str) -> list[str]:
 
 def conform(rows: list[dict] | pd.DataFrame, table: str) -> pd.DataFrame:
     """Exactly the data dictionary's columns and types (as spillover.tables.conform)."""
-    frame = pd.DataFrame(rows, columns=columns(table)) if isinstance(rows, list) else rows[columns(table)].copy()
+    frame = (
+        pd.DataFrame(rows, columns=columns(table)) if isinstance(rows, list) else rows[columns(table)].copy()
+    )
     for column in TABLES[table][1]:
         if column.type == "integer":
             frame[column.name] = pd.to_numeric(frame[column.name]).astype("Int64")
@@ -227,7 +233,9 @@ def write_tables(run: CorpusRun, folder: Path) -> dict[str, pd.DataFrame]:
                 checks.append(_with_id(found, article_id, "checks"))
     frames = {
         "articles": articles_table(run, verdicts),
-        "checks": conform(pd.concat(checks, ignore_index=True), "checks") if checks else conform([], "checks"),
+        "checks": conform(pd.concat(checks, ignore_index=True), "checks")
+        if checks
+        else conform([], "checks"),
     }
     frames["quantities"] = quantities_table(frames["checks"])
     frames["pairs"], frames["changes"] = changes_tables(run)
@@ -324,7 +332,10 @@ def quantities_table(checks: pd.DataFrame) -> pd.DataFrame:
         field, country, qualifier, words = _quantity(row)
         unit = row["reference_unit"]
         try:
-            low, high = (_in_unit(row[c], row["article_unit"], _PINT.get(unit, unit)) for c in ("stated_low", "stated_high"))
+            low, high = (
+                _in_unit(row[c], row["article_unit"], _PINT.get(unit, unit))
+                for c in ("stated_low", "stated_high")
+            )
         except Exception:  # a unit pint cannot convert: this statement cannot be compared
             continue
         statements.setdefault((field, country, qualifier), []).append(
@@ -356,7 +367,8 @@ def quantities_table(checks: pd.DataFrame) -> pd.DataFrame:
                 {
                     o["article_id"]
                     for o in group
-                    if o["article_id"] != s["article_id"] and not (s["low"] <= o["high"] and o["low"] <= s["high"])
+                    if o["article_id"] != s["article_id"]
+                    and not (s["low"] <= o["high"] and o["low"] <= s["high"])
                 }
             )
             rows.append(
@@ -378,7 +390,12 @@ def changes_tables(run: CorpusRun) -> tuple[pd.DataFrame, pd.DataFrame]:
     pair_rows, change_rows = [], []
     for pair in run.pairs:
         old, new = by_id[pair.old], by_id[pair.new]
-        row = {"pair_id": pair.pair_id, "old_article": pair.old, "new_article": pair.new, "paired_by": pair.paired_by}
+        row = {
+            "pair_id": pair.pair_id,
+            "old_article": pair.old,
+            "new_article": pair.new,
+            "paired_by": pair.paired_by,
+        }
         broken = [o.item.article_id for o in (old, new) if o.status != "ok" or o.entry is None]
         if broken:
             pair_rows.append({**row, "status": f"not compared: {', '.join(broken)} could not be read"})
@@ -427,9 +444,17 @@ def _diff(old: Outcome, new: Outcome) -> tuple[list[dict], int]:
                 sides = {**_side_values("old", first, a_text), **_side_values("new", second, b_text)}
                 changes.append({"change": "changed", "kind": first["kind"], **sides})
             else:
-                changes.append({"change": "removed", "kind": first["kind"], **_side_values("old", first, a_text)})
-                changes.append({"change": "added", "kind": second["kind"], **_side_values("new", second, b_text)})
+                changes.append(
+                    {"change": "removed", "kind": first["kind"], **_side_values("old", first, a_text)}
+                )
+                changes.append(
+                    {"change": "added", "kind": second["kind"], **_side_values("new", second, b_text)}
+                )
         paired = min(len(olds), len(news))
-        changes += [{"change": "removed", "kind": m["kind"], **_side_values("old", m, a_text)} for m in olds[paired:]]
-        changes += [{"change": "added", "kind": m["kind"], **_side_values("new", m, b_text)} for m in news[paired:]]
+        changes += [
+            {"change": "removed", "kind": m["kind"], **_side_values("old", m, a_text)} for m in olds[paired:]
+        ]
+        changes += [
+            {"change": "added", "kind": m["kind"], **_side_values("new", m, b_text)} for m in news[paired:]
+        ]
     return changes, unchanged

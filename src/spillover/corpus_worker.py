@@ -62,7 +62,9 @@ def _files(article: Path, values: dict[str, str]) -> dict[str, str]:
         "rows": {name: len(table) for name, table in tables.items()},
     }
     files = {f"{name}.csv": to_csv_text(tables[name]) for name in KEPT_TABLES}
-    files["datapackage.json"] = json.dumps(datapackage(list(KEPT_TABLES)), indent=2, ensure_ascii=False) + "\n"
+    files["datapackage.json"] = (
+        json.dumps(datapackage(list(KEPT_TABLES)), indent=2, ensure_ascii=False) + "\n"
+    )
     files[ARTICLE_JSON] = json.dumps(summary, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     return files
 

@@ -1,473 +1,80 @@
-"""Self-checks for the classroom exercises: they tell a student whether an answer is right
-without giving the answer away.
+"""Self-checks of the classroom exercises, and the answer comparison the grader uses.
 
-``check(name, answer)`` prints one line, ``<name>: <status>``, where the status is
+This module is standard library only: the classroom build copies it, unchanged, into the
+student pack as ``selfcheck.py``, next to the pack's ``checks.json`` and ``data/`` folder.
+Nothing in it knows an article or an answer; every question is described by a *spec* (the
+``check:`` block of its ``# BEGIN QUESTION`` cell in the source notebook, see
+classroom/README.md) and compared through *tokens*:
 
-- ``correct``;
-- ``not yet right: <hint>`` (the hint says how to get there, never the value);
-- ``not yet answered`` while the answer is still the stub's placeholder (``...`` or None).
+- an answer is first **normalised** (``normalise``): a number becomes a float (a pint
+  quantity is converted to the question's unit), a date ISO text, a choice one of its
+  options, names a sorted set of words, and so on. Answers of the wrong type get a specific
+  message (a pandas Series where a number is wanted, ``"1,037 km"`` as text, a decimal
+  comma that Python read as a tuple ...);
+- the normalised answer is turned into **tokens** (``answer_tokens``): for a number, the
+  index of the grid cell it falls in (the grid step is a power of ten below the tolerance);
+- the student's copy (``checks.json``) holds only **salted hashes** of the accepted tokens
+  (sha256 of a per-question salt and the token), so neither the files nor the checks show
+  an expected value; the grader holds the tokens themselves (``Key.plain``).
 
-Every expected value is computed at run time from the project's tables and the article
-(:func:`spillover.pipeline.article_tables`), never typed in here: if the data change, the
-checks follow. Numbers are compared with a tolerance, dates in either ISO text or as dates,
-free text by its key terms.
+Free-text answers are never "correct": a self-check says ``answered`` (or why the text is
+not an answer yet: too short, the hint pasted back, one word repeated) and the grader marks
+them "to read".
 
-A notebook binds the checks to the tables it loaded, so a rerun with another Factbook
-snapshot checks against that snapshot::
+In a notebook of the pack::
 
-    ctx = report.start(reference_snapshot=reference_snapshot)
-    check = exercises.checker(ctx)
+    from selfcheck import check, table
+    check("border_miles", border_miles)   # prints "border_miles: correct" (or a hint)
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+import hashlib
+import json
 import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import cache, cached_property
-
-import pandas as pd
-
-from spillover import paths
-from spillover.article import Article
-from spillover.errors import InputError
-from spillover.units import ureg
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 CORRECT = "correct"
-NOT_ANSWERED = "not yet answered"
 NOT_RIGHT = "not yet right"
+NOT_ANSWERED = "not yet answered"
+ANSWERED = "answered"  # free text: written, for the teacher to read
+#: A self-check's printed line: "<question>: <status>".
+CHECK_LINE = re.compile(r"^(\w+): (correct|not yet right|not yet answered|answered)\b", re.MULTILINE)
 
-#: The later World Factbook snapshot exercise 6 compares with (data/reference/factbook/).
-LATER_SNAPSHOT = "2026-01-22"
-ARTICLE_COUNTRIES = ("Afghanistan", "Tajikistan")
-BORDER = "Afghanistan–Tajikistan"
+KINDS = ("number", "date", "choice", "names", "labels", "sources", "number_map", "text")
+#: Kinds whose answer is a mapping, judged key by key (partial credit in the grader).
+MAPPED = ("labels", "sources", "number_map")
+CHECKS_FILE = "checks.json"
+DATA_FOLDER = "data"
+HERE = Path(__file__).resolve().parent
 
-#: The sentences exercise 5 asks to sort, found by how they open (numbered in this order).
-SENTENCES_TO_SORT = (
-    "Tajikistan has a border with Afghanistan",
-    "Rather, it is serving as a catalyst",
-    "The Tajik government has ordered the mobilization",
-    "Now, the Kremlin fears",
-    "Another 1,000 civilians reportedly",
-    "Russia and China, too, have competing interests",
-    "The spill-over of the military conflict in Afghanistan",
+#: Words that carry no name: dropped from names and sources before comparing.
+STOPWORDS = frozenset(
+    "a an and as at between by for from in is it its of on or the their them they to was were "
+    "who with according said says reported".split()
 )
-#: The figures whose source exercise 5 asks for.
-FIGURES_TO_ATTRIBUTE = (
-    "afghan_soldiers_fled",
-    "famine_risk_people",
-    "taliban_territory_share",
-    "tajik_reservists",
-    "date_sidorov_statement",
-    "date_wsj_report",
-)
-
-FIGURE, COMMENTARY = "figure", "commentary"
-_LABELS = {
-    "figure": FIGURE,
-    "figures": FIGURE,
-    "reported": FIGURE,
-    "reported figure": FIGURE,
-    "number": FIGURE,
-    "fact": FIGURE,
-    "commentary": COMMENTARY,
-    "comment": COMMENTARY,
-    "opinion": COMMENTARY,
-    "argument": COMMENTARY,
-}
-#: Short names a student may use for a source; expanded before matching.
-_SOURCE_ALIASES = {"wsj": "wall street journal", "fp": "foreign policy"}
-#: Words that name no particular source ("the Afghan government" is not "the Tajik government").
-_STOPWORDS = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "on",
-        "by",
-        "for",
-        "and",
-        "or",
-        "to",
-        "from",
-        "its",
-        "their",
-        "own",
-        "his",
-        "her",
-        "as",
-        "said",
-        "says",
-        "according",
-        "reported",
-        "report",
-        "reports",
-        "claim",
-        "claimed",
-        "claims",
-        "what",
-        "became",
-        "them",
-        "commentator",
-        "government",
-        "news",
-        "newspaper",
-        "outlet",
-        "source",
-        "sources",
-    }
-)
+_MEAN_EARTH_RADIUS_KM = 6371.0088
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")  # hashes without digits
 
 
-# --------------------------------------------------------------------------- the data
+class Problem(Exception):
+    """An answer that cannot be compared yet; the message says what to change."""
 
 
-class Data:
-    """The tables (and article) the checks compute their expected values from."""
-
-    def __init__(self, tables: Mapping[str, pd.DataFrame], article: Article | None = None):
-        self.tables = tables
-        self._article = article
-
-    @cached_property
-    def article(self) -> Article:
-        if self._article is not None:
-            return self._article
-        from spillover.article import read_article
-
-        return read_article(paths.DEFAULT_ARTICLE)
-
-    @cached_property
-    def later(self) -> Mapping[str, pd.DataFrame]:
-        """The tables under the later Factbook snapshot (exercise 6)."""
-        return _tables(LATER_SNAPSHOT)
-
-    def figure(self, figure_id: str) -> pd.Series:
-        figures = self.tables["figures"]
-        rows = figures[figures["figure_id"] == figure_id]
-        if rows.empty:
-            raise InputError(f"the figures table has no figure {figure_id!r}; check the annotations")
-        return rows.iloc[0]
+class Unanswered(Exception):
+    """The answer is still the placeholder (``...``)."""
 
 
-@cache
-def _tables(snapshot: str) -> Mapping[str, pd.DataFrame]:
-    from spillover.pipeline import article_tables
-
-    return article_tables(paths.DEFAULT_ARTICLE, {"reference_snapshot": snapshot})
+# --------------------------------------------------------------------------- describing answers
 
 
-@cache
-def _default_data() -> Data:
-    from spillover.pipeline import DEFAULT_SNAPSHOT
-
-    return Data(_tables(DEFAULT_SNAPSHOT))
-
-
-def _population(factbook: pd.DataFrame, country: str) -> float:
-    rows = factbook[
-        (factbook["country"] == country) & (factbook["field"] == "population") & (factbook["qualifier"] == "")
-    ]
-    if rows.empty:
-        raise InputError(f"the Factbook table has no population of {country}")
-    return float(rows["value"].iloc[0])
-
-
-def _factbook_border_km(data: Data) -> float:
-    borders = data.tables["border_lengths"]
-    rows = borders[(borders["border"] == BORDER) & borders["source"].str.startswith("World Factbook")]
-    return float(rows["length_km"].iloc[0])
-
-
-# --------------------------------------------------------------------------- expected values
-
-
-def _border_miles(data: Data) -> float:
-    km = data.figure("border_af_tj_km")
-    return float(ureg.Quantity(km["value"], km["unit"]).to("mile").magnitude)
-
-
-def _border_804(data: Data) -> frozenset[str]:
-    """The Factbook border whose length in km is the article's figure in miles."""
-    miles = float(data.figure("border_af_tj_mi")["value"])
-    borders = data.tables["border_lengths"]
-    rows = borders[
-        borders["source"].str.startswith("World Factbook")
-        & (borders["stated_unit"] == "kilometer")
-        & (borders["stated_length"] == miles)
-    ]
-    if rows.empty:
-        raise InputError(f"no Factbook border is {miles:g} km long")
-    return frozenset((rows["country_a"].iloc[0], rows["country_b"].iloc[0]))
-
-
-def _count(data: Data, figure_id: str) -> float:
-    return float(data.figure(figure_id)["value"])
-
-
-def _ratio(numerator: str, denominator: str) -> Callable[[Data], float]:
-    return lambda data: _count(data, numerator) / _count(data, denominator)
-
-
-def _reservists_share(data: Data) -> float:
-    return 100 * _count(data, "tajik_reservists") / _population(data.tables["factbook"], "Tajikistan")
-
-
-def _reservists_share_later(data: Data) -> float:
-    return 100 * _count(data, "tajik_reservists") / _population(data.later["factbook"], "Tajikistan")
-
-
-def weekday_readings(published: dt.date, weekday: int) -> tuple[dt.date, dt.date]:
-    """The two readings of "last <weekday>" in a text published on `published`: that weekday
-    in the week before (weeks start on Monday), and the most recent such day before it."""
-    week_before = published - dt.timedelta(days=published.weekday() + 7 - weekday)
-    most_recent = published - dt.timedelta(days=(published.weekday() - weekday - 1) % 7 + 1)
-    return week_before, most_recent
-
-
-def _readings(data: Data, figure_id: str) -> tuple[dt.date, dt.date]:
-    published = dt.date.fromisoformat(str(data.figure("publication_date")["date"]))
-    quote = str(data.figure(figure_id)["quote"]).lower()
-    days = [i for i, name in enumerate(calendar.day_name) if name.lower() in quote]
-    if not days:
-        raise InputError(f"figure {figure_id!r} ({quote!r}) names no weekday")
-    return weekday_readings(published, days[0])
-
-
-def _measured_km(data: Data) -> dict[str, float]:
-    borders = data.tables["border_lengths"]
-    rows = borders[(borders["border"] == BORDER) & borders["source"].str.startswith("Natural Earth 1:")]
-    return {
-        source.removeprefix("Natural Earth 1:"): float(km)
-        for source, km in zip(rows["source"], rows["length_km"], strict=True)
-    }
-
-
-def _shortfall_10m(data: Data) -> float:
-    factbook = _factbook_border_km(data)
-    return 100 * (factbook - _measured_km(data)["10m"]) / factbook
-
-
-def sentences_to_sort(article: Article | None = None) -> pd.DataFrame:
-    """The sentences of exercise 5, numbered from 1: number, sentence, start, end."""
-    article = article or Data({}).article
-    rows = []
-    for number, opening in enumerate(SENTENCES_TO_SORT, start=1):
-        found = [s for s in article.sentences if s.clean.startswith(opening)]
-        if not found:
-            raise InputError(f"the article has no sentence opening {opening!r}")
-        sentence = found[0]
-        rows.append(
-            {"number": number, "sentence": sentence.clean, "start": sentence.start, "end": sentence.end}
-        )
-    return pd.DataFrame(rows)
-
-
-def _sentence_kinds(data: Data) -> dict[int, str]:
-    """A sentence is a figure when an annotated figure of the article lies inside it."""
-    figures = data.tables["figures"]
-    kinds = {}
-    for row in sentences_to_sort(data.article).itertuples():
-        inside = (figures["start"] >= row.start) & (figures["end"] <= row.end)
-        kinds[row.number] = FIGURE if inside.any() else COMMENTARY
-    return kinds
-
-
-def figures_to_attribute(tables: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """The figures of exercise 5 with their quote and sentence (and not their source)."""
-    figures = (tables or _default_data().tables)["figures"].set_index("figure_id")
-    rows = [
-        {"figure_id": fid, "quote": figures.at[fid, "quote"], "sentence": figures.at[fid, "sentence"]}
-        for fid in FIGURES_TO_ATTRIBUTE
-    ]
-    return pd.DataFrame(rows)
-
-
-def _attributions(data: Data) -> dict[str, str]:
-    return {fid: str(data.figure(fid)["attributed_to"]) for fid in FIGURES_TO_ATTRIBUTE}
-
-
-def _remittances_verdict_later(data: Data) -> str:
-    findings = data.later["findings"]
-    return str(findings.loc[findings["finding_id"] == "remittances_vs_factbook", "verdict"].iloc[0])
-
-
-# --------------------------------------------------------------------------- the exercises
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """One checked answer: how to compute the expected value, how to compare, and a hint."""
-
-    name: str
-    kind: str  # number, percent, countries, date, dates, text, labels, sources, verdict, scales
-    expected: Callable[[Data], object]
-    hint: str
-    rel_tol: float = 0.0
-    abs_tol: float = 0.0
-    unit: str = ""
-    terms: tuple[tuple[str, ...], ...] = ()  # text: at least one term of every group
-    min_words: int = 0
-
-
-_GENERALISED = (
-    "generalis",
-    "generaliz",
-    "simplif",
-    "smooth",
-    "detail",
-    "resolution",
-    "fewer point",
-    "straight",
-    "corner",
-    "coarse",
-    "vertices",
-    "points",
-)
-_WINDING = (
-    "coastline",
-    "fractal",
-    "wind",
-    "wiggl",
-    "bend",
-    "meander",
-    "curv",
-    "zigzag",
-    "rugged",
-    "river",
-    "twist",
-    "jagged",
-)
-
-EXERCISES: dict[str, Exercise] = {
-    e.name: e
-    for e in [
-        Exercise(
-            "border_miles",
-            "number",
-            _border_miles,
-            "convert the kilometres with convert(value, 'km', 'mi'); 1 mile is 1.609344 km",
-            rel_tol=0.001,
-            abs_tol=0.5,
-            unit="mile",
-        ),
-        Exercise(
-            "border_804",
-            "countries",
-            _border_804,
-            "look for the number 804 among the Factbook rows of tables['border_lengths'], "
-            "reading it in kilometres; write the border as 'Country–Country'",
-        ),
-        Exercise(
-            "reservists_per_base_soldier",
-            "number",
-            _ratio("tajik_reservists", "russian_base_troops"),
-            "divide the reservists by the soldiers at the Russian base",
-            rel_tol=0.02,
-        ),
-        Exercise(
-            "base_soldiers_per_fled_soldier",
-            "number",
-            _ratio("russian_base_troops", "afghan_soldiers_fled"),
-            "divide the soldiers at the Russian base by the Afghan soldiers who fled",
-            rel_tol=0.02,
-        ),
-        Exercise(
-            "reservists_share_percent",
-            "percent",
-            _reservists_share,
-            "divide the reservists by Tajikistan's population (tables['factbook'], field "
-            "'population') and multiply by 100",
-            rel_tol=0.02,
-        ),
-        Exercise(
-            "last_monday_week_before",
-            "date",
-            lambda d: {_readings(d, "date_soldiers_fled")[0]},
-            "take the Monday of the week before the week of publication; date.weekday() is 0 on Mondays",
-        ),
-        Exercise(
-            "last_monday_most_recent",
-            "date",
-            lambda d: {_readings(d, "date_soldiers_fled")[1]},
-            "count back day by day from the publication date to the first Monday",
-        ),
-        Exercise(
-            "last_wednesday",
-            "date",
-            lambda d: set(_readings(d, "date_lavrov_statement")),
-            "resolve 'last Wednesday' as you resolved 'last Monday', from the publication date",
-        ),
-        Exercise(
-            "measured_km",
-            "scales",
-            _measured_km,
-            "measure with geo.border_lengths_measured() and keep the Afghanistan–Tajikistan rows; "
-            "give a dict {'110m': km, '50m': km, '10m': km}",
-            rel_tol=0.01,
-        ),
-        Exercise(
-            "shortfall_10m_percent",
-            "percent",
-            _shortfall_10m,
-            "100 × (Factbook length − length measured at 1:10m) / Factbook length",
-            abs_tol=0.3,
-        ),
-        Exercise(
-            "why_scales_differ",
-            "text",
-            lambda d: None,
-            "say in a sentence or two what a smaller-scale map does to the border line and "
-            "why a winding line measures longer in more detail",
-            terms=(_GENERALISED, _WINDING),
-            min_words=12,
-        ),
-        Exercise(
-            "sentence_kinds",
-            "labels",
-            _sentence_kinds,
-            "a sentence is a 'figure' when it carries a number a reader could check against "
-            "a source, and 'commentary' otherwise",
-        ),
-        Exercise(
-            "attributions",
-            "sources",
-            _attributions,
-            "reread each quote in the article (and the sentence before it): who reported or claimed it?",
-        ),
-        Exercise(
-            "reservists_share_later",
-            "percent",
-            _reservists_share_later,
-            f"use Tajikistan's population in the {LATER_SNAPSHOT} snapshot "
-            "(article_tables(params={'reference_snapshot': ...}))",
-            rel_tol=0.02,
-        ),
-        Exercise(
-            "remittances_verdict_later",
-            "verdict",
-            _remittances_verdict_later,
-            f"look up the finding 'remittances_vs_factbook' in the findings of the {LATER_SNAPSHOT} "
-            "snapshot; a verdict is 'consistent', 'inconsistent' or 'not comparable'",
-        ),
-        Exercise(
-            "what_changed",
-            "text",
-            lambda d: None,
-            "say what happened to Tajikistan's population figure and to the remittances finding, and why",
-            terms=(("population",), ("remittance",)),
-            min_words=15,
-        ),
-    ]
-}
-
-
-# --------------------------------------------------------------------------- comparing
+def _type_name(value: object) -> str:
+    kind = type(value)
+    return f"{kind.__module__.split('.')[0]}.{kind.__name__}"
 
 
 def is_placeholder(answer: object) -> bool:
@@ -481,199 +88,679 @@ def is_placeholder(answer: object) -> bool:
     return False
 
 
-def _close(value: float, expected: float, exercise: Exercise) -> bool:
-    return math.isclose(value, expected, rel_tol=exercise.rel_tol, abs_tol=exercise.abs_tol)
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _as_number(answer: object, unit: str = "") -> float | None:
-    if hasattr(answer, "magnitude") and hasattr(answer, "to"):  # a pint quantity
-        try:
-            return float((answer.to(unit) if unit else answer.to("dimensionless")).magnitude)
-        except Exception:  # noqa: BLE001 - any unit mismatch is a wrong answer
-            return None
-    if isinstance(answer, bool):
-        return None
-    if isinstance(answer, str):
-        answer = answer.replace(",", "").replace("%", "").strip()
-    try:
-        value = float(answer)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _number(exercise: Exercise, answer: object, expected: float) -> str:
-    value = _as_number(answer, exercise.unit)
-    if value is None:
-        unit = f" of {exercise.unit}s" if exercise.unit else ""
-        return f"{NOT_RIGHT}: give a number{unit}"
-    if _close(value, expected, exercise):
-        return CORRECT
-    if exercise.kind == "percent" and _close(value * 100, expected, exercise):
-        return f"{NOT_RIGHT}: that looks like a fraction; give it in percent"
-    direction = "too high" if value > expected else "too low"
-    return f"{NOT_RIGHT}: {direction}; {exercise.hint}"
-
-
-def _fold(text: str) -> str:
-    text = text.casefold().replace("_", " ").replace("-", " ").replace("–", " ")
-    return " ".join(text.split())
-
-
-def _words(text: str) -> set[str]:
-    folded = _fold(text)
-    for short, long in _SOURCE_ALIASES.items():
-        folded = re.sub(rf"\b{short}\b", long, folded)
-    return {w for w in re.findall(r"[a-z0-9]+", folded) if w not in _STOPWORDS}
-
-
-def _same_source(given: str, expected: str) -> bool:
-    """True when a distinctive word of `given` is one of `expected`'s (Tajikistan ~ Tajik)."""
-    return any(
-        a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
-        for a in _words(given)
-        for b in _words(expected)
-    )
-
-
-def _countries(exercise: Exercise, answer: object, expected: frozenset[str]) -> str:
-    if not isinstance(answer, str):
-        return f"{NOT_RIGHT}: give the border as text, e.g. 'Country–Country'"
-    from spillover.geo import REGION
-
-    named = {c for c in REGION if c.casefold() in answer.casefold()}
-    neighbour = expected - set(ARTICLE_COUNTRIES)
-    if named and named <= expected and neighbour <= named:
-        return CORRECT
-    return f"{NOT_RIGHT}: {exercise.hint}"
-
-
-def _as_date(answer: object) -> dt.date | None:
-    if isinstance(answer, pd.Timestamp | dt.datetime):
-        return answer.date()
-    if isinstance(answer, dt.date):
-        return answer
-    if isinstance(answer, str):
-        try:
-            return dt.date.fromisoformat(answer.strip())
-        except ValueError:
-            return None
+def _pandas_problem(value: object, wanted: str) -> Problem | None:
+    """A specific message for a pandas or numpy container where one value is wanted."""
+    name = _type_name(value)
+    size = getattr(value, "size", None)
+    if name in ("pandas.Series", "pandas.Index"):
+        if size == 1:
+            return Problem(
+                f"that is a pandas {type(value).__name__} holding one value, not {wanted} itself; "
+                "take the value out with .iloc[0] (or .item())"
+            )
+        return Problem(
+            f"that is a pandas {type(value).__name__} (a column of {size} values), not {wanted}; "
+            "pick the row you need first, then take its value with .iloc[0]"
+        )
+    if name == "pandas.DataFrame":
+        rows = getattr(value, "shape", (0,))[0]
+        return Problem(
+            f"that is a table (a pandas DataFrame with {rows} rows), not {wanted}; pick a row and "
+            "a column, then take the value with .iloc[0]"
+        )
+    if name == "numpy.ndarray" and getattr(value, "shape", ()) != ():
+        return Problem(f"that is an array of {size} values, not {wanted}; pick one with [0] or .item()")
     return None
 
 
-def _date(exercise: Exercise, answer: object, expected: set[dt.date]) -> str:
-    value = _as_date(answer)
-    if value is None:
-        return f"{NOT_RIGHT}: give a date, as datetime.date or as text 'YYYY-MM-DD'"
-    if value in expected:
-        return CORRECT
-    return f"{NOT_RIGHT}: {exercise.hint}"
+# --------------------------------------------------------------------------- numbers
+
+_NUMBER_TEXT = re.compile(r"^\s*([+-]?\d[\d,. ]*)\s*(%|[^\W\d_][\w .]*)?\s*$")
 
 
-def _text(exercise: Exercise, answer: object) -> str:
+def _text_number_problem(text: str, spec: Mapping) -> Problem:
+    """Why a text is not accepted as a number, with the number written the way Python wants."""
+    match = _NUMBER_TEXT.match(text)
+    if not match:
+        return Problem(f"{text!r} is text, not a number; give a number, e.g. 12.5 (no quotes)")
+    digits, unit = match.group(1).strip().replace(" ", ""), match.group(2)
+    if "," in digits:
+        head, _, tail = digits.rpartition(",")
+        if "." not in digits and len(tail) != 3:  # a decimal comma: 0,222
+            fixed = f"{head.replace(',', '')}.{tail}"
+            why = "with a decimal comma"
+        else:  # thousands separators: 1,037
+            fixed = digits.replace(",", "")
+            why = "with a thousands separator"
+    else:
+        fixed, why = digits, "in quotes"
+    extra = f" and without the unit ({unit.strip()})" if unit else ""
+    return Problem(
+        f"{text!r} is text {why}, not a number; write the number itself, without quotes{extra}: "
+        f"{fixed}" + (" (a decimal point, no thousands separator)" if "," in digits else "")
+    )
+
+
+def _tuple_problem(value: tuple) -> Problem:
+    if len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        a, b = value
+        return Problem(
+            f"that is a tuple {value!r}: Python reads the comma in {a},{b} as a separator between two "
+            f"numbers. Use a decimal point ({a}.{b}) and no thousands separator (1037, not 1,037)"
+        )
+    return Problem(f"that is a tuple of {len(value)} values, not one number")
+
+
+def as_number(answer: object, spec: Mapping) -> float:
+    """The answer as a float in the question's unit, or Problem."""
+    wanted = "a number"
+    if answer is Ellipsis or answer is None:
+        raise Unanswered
+    problem = _pandas_problem(answer, wanted)
+    if problem:
+        raise problem
+    unit = spec.get("unit") or ""
+    if hasattr(answer, "magnitude") and hasattr(answer, "to"):  # a pint quantity
+        try:
+            answer = (answer.to(unit) if unit else answer.to("dimensionless")).magnitude
+        except Exception:  # noqa: BLE001 - any unit mismatch is a wrong answer
+            raise Problem(
+                f"that is a quantity in {getattr(answer, 'units', '?')}, which cannot be "
+                f"converted to {unit or 'a plain number'}"
+            ) from None
+    if isinstance(answer, bool):
+        raise Problem("True or False is not a number; give a number")
+    if isinstance(answer, str):
+        raise _text_number_problem(answer, spec)
+    if isinstance(answer, tuple):
+        raise _tuple_problem(answer)
+    if hasattr(answer, "item") and getattr(answer, "shape", None) == ():  # a numpy scalar
+        answer = answer.item()
+    if isinstance(answer, int | float):
+        value = float(answer)
+    else:
+        try:
+            value = float(answer)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise Problem(f"that is {_type_name(answer)}, not a number") from None
+    if math.isnan(value):
+        raise Problem("that is NaN (not a number): a step of the computation found nothing, e.g. no row matched")
+    if not math.isfinite(value):
+        raise Problem("that is infinite: was there a division by zero?")
+    return value
+
+
+def tolerance(spec: Mapping, expected: float) -> float:
+    return max(float(spec.get("abs_tol", 0.0)), float(spec.get("rel_tol", 0.0)) * abs(expected))
+
+
+def grid_step(spec: Mapping) -> float:
+    """The grid numbers are compared on: a power of ten (``step`` exponent in the spec)."""
+    return 10.0 ** int(spec["step"])
+
+
+def step_exponent(tol: float) -> int:
+    """A power of ten at most a quarter of the tolerance (so a grid cell is much finer)."""
+    if tol <= 0:
+        raise ValueError("a numeric question needs abs_tol or rel_tol above 0")
+    return math.floor(math.log10(tol / 4))
+
+
+def _cell(value: float, spec: Mapping) -> int:
+    return round(value / grid_step(spec))
+
+
+def number_cells(spec: Mapping, expected: float) -> list[int]:
+    """The grid cells accepted for an expected value: every cell whose centre lies within the
+    tolerance (so the accepted window is the tolerance, give or take half a step)."""
+    step, tol = grid_step(spec), tolerance(spec, expected)
+    low, high = math.ceil((expected - tol) / step - 1e-9), math.floor((expected + tol) / step + 1e-9)
+    return list(range(low, high + 1))
+
+
+def accepted_number_text(spec: Mapping, unit_label: str = "") -> str:
+    """What a numeric question accepts, for the prompt: format and tolerance."""
+    unit = unit_label or spec.get("unit_label") or spec.get("unit") or ""
+    parts = []
+    if spec.get("abs_tol"):
+        parts.append(f"{spec['abs_tol']:g}{' ' + unit if unit else ''}")
+    if spec.get("rel_tol"):
+        parts.append(f"{100 * float(spec['rel_tol']):g} %")
+    within = " or ".join(parts) + (" (whichever is larger)" if len(parts) > 1 else "")
+    what = "a percentage (5 means 5 %)" if spec.get("percent") else f"a number{' of ' + unit if unit else ''}"
+    decimals = max(0, -int(spec["step"]) - 1) if "step" in spec else 0
+    keep = f"; keep at least {decimals} decimal place{'s' if decimals > 1 else ''}" if decimals else ""
+    return (
+        f"{what}, as a Python int or float (not text: no quotes, no unit, no thousands separator, "
+        f"a decimal point); accepted within {within} of the exact value{keep}"
+    )
+
+
+# --------------------------------------------------------------------------- dates
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def as_date(answer: object) -> str:
+    """The answer as ISO text 'YYYY-MM-DD', or Problem."""
+    if answer is Ellipsis or answer is None:
+        raise Unanswered
+    problem = _pandas_problem(answer, "a date")
+    if problem:
+        raise problem
+    if isinstance(answer, dt.datetime):  # also pandas.Timestamp
+        return answer.date().isoformat()
+    if isinstance(answer, dt.date):
+        return answer.isoformat()
+    if _type_name(answer) == "numpy.datetime64":
+        return str(answer)[:10]
+    if isinstance(answer, str):
+        text = answer.strip()
+        if _ISO_DATE.match(text):
+            try:
+                return dt.date.fromisoformat(text).isoformat()
+            except ValueError:
+                raise Problem(f"{text!r} is not a date of the calendar (month 01-12, day 01-31)") from None
+        raise Problem(
+            f"{text!r} is not in the format 'YYYY-MM-DD'; write a date as text like '1999-12-31' "
+            "or as a datetime.date"
+        )
+    raise Problem(f"that is {_type_name(answer)}; give a datetime.date or text 'YYYY-MM-DD'")
+
+
+# --------------------------------------------------------------------------- words
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, dashes and underscores as spaces, spaces collapsed."""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"['\u2019]s\b", "", text)  # possessive: Tajikistan's -> tajikistan
+    text = re.sub(r"[_\u2010-\u2015-]", " ", text)
+    return " ".join(text.split())
+
+
+def words(text: str, drop: Iterable[str] = STOPWORDS) -> list[str]:
+    dropped = set(drop)
+    return [w for w in re.findall(r"[^\W_]+", fold(text)) if w not in dropped]
+
+
+def _text_answer(answer: object, what: str) -> str:
+    if answer is Ellipsis or answer is None:
+        raise Unanswered
+    problem = _pandas_problem(answer, what)
+    if problem:
+        raise problem
     if not isinstance(answer, str):
-        return f"{NOT_RIGHT}: write your answer as text"
-    folded = _fold(answer)
-    if len(folded.split()) < exercise.min_words:
-        return f"{NOT_RIGHT}: write a little more ({exercise.min_words} words or more); {exercise.hint}"
-    if all(any(term in folded for term in group) for group in exercise.terms):
-        return CORRECT
-    return f"{NOT_RIGHT}: {exercise.hint}"
+        raise Problem(f"that is {_type_name(answer)}; write {what} as text, in quotes")
+    if not answer.strip():
+        raise Unanswered
+    return answer
 
 
-def _keyed(answer: object) -> dict | None:
+def as_choice(answer: object, spec: Mapping) -> str:
+    text = fold(_text_answer(answer, "your choice"))
+    synonyms = {fold(s): option for option, names in (spec.get("synonyms") or {}).items() for s in names}
+    options = [fold(o) for o in spec["options"]]
+    if text in options:
+        return text
+    if text in synonyms:
+        return fold(synonyms[text])
+    raise Problem(f"{_short(answer)} is not one of the choices: {', '.join(spec['options'])}")
+
+
+def as_names(answer: object, spec: Mapping) -> str:
+    if isinstance(answer, list | tuple | set | frozenset) and answer and all(isinstance(a, str) for a in answer):
+        answer = " ".join(sorted(answer))
+    text = _text_answer(answer, "the names")
+    found = sorted(set(words(text, STOPWORDS | set(spec.get("ignore", ())))))
+    if not found:
+        raise Problem("write the names as text, e.g. 'Country–Country'")
+    return "|".join(found)
+
+
+def _mapping(answer: object, what: str) -> dict:
+    if answer is Ellipsis or answer is None:
+        raise Unanswered
     if not isinstance(answer, Mapping):
-        return None
+        raise Problem(f"that is {_type_name(answer)}; give a dict {what}")
     result = {}
     for key, value in answer.items():
-        result[int(key) if isinstance(key, str) and key.strip().isdigit() else key] = value
+        if isinstance(key, str) and key.strip().isdigit():
+            key = int(key)
+        result[str(key).strip()] = value
     return result
 
 
-def _labels(exercise: Exercise, answer: object, expected: dict[int, str]) -> str:
-    given = _keyed(answer)
-    if given is None:
-        return f"{NOT_RIGHT}: give a dict {{sentence number: 'figure' or 'commentary'}}"
-    missing = [n for n in expected if is_placeholder(given.get(n))]
-    if missing:
-        return f"{NOT_RIGHT}: label every sentence; still open: {', '.join(map(str, missing))}"
-    wrong = sum(_LABELS.get(_fold(str(given[n]))) != kind for n, kind in expected.items())
+def _open_keys(given: Mapping, expected_keys: Iterable[str]) -> list[str]:
+    return [k for k in expected_keys if is_placeholder(given.get(k))]
+
+
+def as_labels(answer: object, spec: Mapping) -> dict[str, str]:
+    given = _mapping(answer, "{number: label}")
+    if all(is_placeholder(v) for v in given.values()):
+        raise Unanswered
+    keys = [str(k) for k in spec["keys"]]
+    still_open = _open_keys(given, keys)
+    if still_open:
+        raise Problem(f"give a label for every item; still open: {', '.join(still_open)}")
+    unknown = sorted(set(given) - set(keys))
+    if unknown:
+        raise Problem(f"there is no item {', '.join(unknown)}; the items are {', '.join(keys)}")
+    return {k: as_choice(given[k], spec) for k in keys}
+
+
+def as_sources(answer: object, spec: Mapping) -> dict[str, list[str]]:
+    given = _mapping(answer, "{id: source}")
+    if all(is_placeholder(v) for v in given.values()):
+        raise Unanswered
+    keys = [str(k) for k in spec["keys"]]
+    still_open = _open_keys(given, keys)
+    if still_open:
+        raise Problem(f"name a source for every item; still open: {', '.join(still_open)}")
+    result, limit = {}, int(spec.get("max_words", 12))
+    for key in keys:
+        text = _text_answer(given[key], "the source")
+        if len(text.split()) > limit:
+            raise Problem(f"name the source of {key} in a few words (at most {limit}), not a whole sentence")
+        result[key] = sorted(set(words(text)))
+    return result
+
+
+def as_number_map(answer: object, spec: Mapping) -> dict[str, float]:
+    given = _mapping(answer, "{" + ", ".join(f"{k!r}: ..." for k in spec["keys"]) + "}")
+    if all(is_placeholder(v) for v in given.values()):
+        raise Unanswered
+    keys = [str(k) for k in spec["keys"]]
+    aliases = {}
+    for key in keys:  # '1:110m', '110m', 110 -> '110m'
+        bare = re.sub(r"^1\s*:\s*", "", key.casefold())
+        aliases |= {key.casefold(): key, bare: key, re.sub(r"[^\d.]", "", bare): key}
+    named = {}
+    for key, value in given.items():
+        bare = re.sub(r"^1\s*:\s*", "", key.casefold())
+        target = aliases.get(bare) or aliases.get(re.sub(r"[^\d.]", "", bare))
+        if target is None:
+            raise Problem(f"unknown key {key!r}; use the keys {', '.join(keys)}")
+        named[target] = value
+    still_open = _open_keys(named, keys)
+    if still_open:
+        raise Problem(f"give a number for every key; still open: {', '.join(still_open)}")
+    result = {}
+    for key in keys:
+        try:
+            result[key] = as_number(named[key], spec)
+        except Problem as problem:
+            raise Problem(f"{key}: {problem}") from None
+    return result
+
+
+# --------------------------------------------------------------------------- free text
+
+_SHINGLE = 4
+
+
+def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1)}
+
+
+def as_text(answer: object, spec: Mapping) -> str:
+    """A free-text answer that can go to the teacher, or Problem (never a verdict on content)."""
+    text = _text_answer(answer, "your answer").strip()
+    tokens = re.findall(r"[^\W_]+", fold(text))
+    minimum = int(spec.get("min_words", 10))
+    if len(tokens) < minimum:
+        raise Problem(f"write a little more: {len(tokens)} words, at least {minimum} are needed")
+    letters = [t for t in tokens if not t.isdigit()]
+    if len(letters) < 0.7 * len(tokens):
+        raise Problem("write sentences in words; that is mostly numbers")
+    if len(set(tokens)) < 0.45 * len(tokens):
+        raise Problem("that repeats the same few words; explain in your own sentences")
+    given = re.findall(r"[^\W_]+", fold(" ".join(spec.get("given_texts", ()))))
+    mine = _shingles(tokens)
+    if mine and len(mine & _shingles(given)) >= 0.5 * len(mine):
+        raise Problem("that repeats the question or the hint; answer in your own words")
+    return text
+
+
+def aspects_missing(spec: Mapping, text: str) -> list[str]:
+    """The aspects (spec 'aspects': about, words) a text does not mention; whole words only,
+    so 'window' does not count as 'wind'."""
+    folded = fold(text)
+    missing = []
+    for aspect in spec.get("aspects", ()):
+        pattern = r"\b(?:" + "|".join(aspect["words"]) + r")\b"
+        if not re.search(pattern, folded):
+            missing.append(aspect["about"])
+    return missing
+
+
+# --------------------------------------------------------------------------- normalising
+
+
+def normalise(spec: Mapping, answer: object) -> object:
+    """The answer in the question's normal form (JSON-safe); Unanswered or Problem otherwise."""
+    kind = spec["kind"]
+    if kind == "number":
+        return as_number(answer, spec)
+    if kind == "date":
+        return as_date(answer)
+    if kind == "choice":
+        return as_choice(answer, spec)
+    if kind == "names":
+        return as_names(answer, spec)
+    if kind == "labels":
+        return as_labels(answer, spec)
+    if kind == "sources":
+        return as_sources(answer, spec)
+    if kind == "number_map":
+        return as_number_map(answer, spec)
+    if kind == "text":
+        return as_text(answer, spec)
+    raise ValueError(f"unknown kind {kind!r}; known: {', '.join(KINDS)}")
+
+
+def answer_tokens(spec: Mapping, value: object) -> object:
+    """The tokens of a normalised answer: a list for one value, a dict of lists by key for a
+    mapping (sources: the answer's words)."""
+    kind = spec["kind"]
+    if kind == "number":
+        return [f"n:{_cell(value, spec)}"]  # type: ignore[arg-type]
+    if kind == "date":
+        return [f"d:{value}"]
+    if kind == "choice":
+        return [f"c:{value}"]
+    if kind == "names":
+        return [f"w:{value}"]
+    if kind == "labels":
+        return {k: [f"l:{k}={v}"] for k, v in value.items()}  # type: ignore[union-attr]
+    if kind == "number_map":
+        return {k: [f"n:{k}:{_cell(v, spec)}"] for k, v in value.items()}  # type: ignore[union-attr]
+    if kind == "sources":
+        return {k: [f"s:{k}:{w}" for w in ws] for k, ws in value.items()}  # type: ignore[union-attr]
+    return []
+
+
+def expected_tokens(spec: Mapping, values: list[object]) -> object:
+    """The accepted tokens, from the expected normalised values (the solution's, and any it
+    also accepts): a set, or a dict of sets by key. Sources are accepted by the spec's words."""
+    kind = spec["kind"]
+    if kind == "number":
+        return {f"n:{cell}" for v in values for cell in number_cells(spec, v)}  # type: ignore[arg-type]
+    if kind in ("date", "choice", "names"):
+        return {t for v in values for t in answer_tokens(spec, v)}  # type: ignore[union-attr]
+    if kind == "labels":
+        return {k: {f"l:{k}={v[k]}" for v in values} for k in values[0]}  # type: ignore[index]
+    if kind == "number_map":
+        return {
+            k: {f"n:{k}:{cell}" for v in values for cell in number_cells(spec, v[k])}  # type: ignore[index]
+            for k in values[0]  # type: ignore[union-attr]
+        }
+    return set()
+
+
+def _word_groups(alternative: str) -> list[list[str]]:
+    """'tajik|tajikistan government|authorities' -> [['tajik', 'tajikistan'], ['government', ...]]."""
+    return [[w for w in fold(group).split("|") if w] for group in alternative.split()]
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def digest(salt: str, token: str) -> str:
+    """A salted sha256 of a token, written without digits (so no number can be read into it)."""
+    return hashlib.sha256(f"{salt}\x1f{token}".encode()).hexdigest()[:24].translate(_LETTERS)
+
+
+class Key:
+    """What a question accepts: tokens in plain text (the grader's hidden key) or only their
+    salted hashes (the student's checks.json)."""
+
+    def __init__(self, spec: Mapping, salt: str = "", accepted: object = None, hashed: bool = False):
+        self.spec, self.salt, self.accepted, self.hashed = spec, salt, accepted, hashed
+
+    def _seal(self, token: str) -> str:
+        return digest(self.salt, token) if self.hashed else token
+
+    def has(self, token: str, key: str | None = None) -> bool:
+        pool = self.accepted if key is None else self.accepted.get(key, ())  # type: ignore[union-attr]
+        return self._seal(token) in pool
+
+    def word_groups_match(self, groups: list[list[str]], key: str, given: list[str]) -> bool:
+        sealed = {self._seal(f"s:{key}:{w}") for w in given}
+        return all(any(word in sealed for word in group) for group in groups)
+
+    # -- building
+    @classmethod
+    def plain(cls, spec: Mapping, expected: list[object]) -> Key:
+        """The grader's key: plain tokens from the expected values (and the spec's words)."""
+        if spec["kind"] == "sources":
+            accepted = {
+                "accept": {k: [_word_groups(a) for a in alts] for k, alts in spec["accept"].items()},
+                "reject": {
+                    k: [{"groups": _word_groups(r["words"]), "message": r["message"]} for r in rules]
+                    for k, rules in (spec.get("reject") or {}).items()
+                },
+            }
+            return cls(spec, accepted=accepted)
+        return cls(spec, accepted=expected_tokens(spec, expected) if expected else set())
+
+    def public(self, salt: str) -> dict:
+        """The student's key: the spec's public fields, the salt and hashes only."""
+        def seal_all(tokens: Iterable[str]) -> list[str]:
+            return sorted(digest(salt, t) for t in tokens)
+
+        spec = {k: v for k, v in self.spec.items() if k in PUBLIC_FIELDS}
+        if self.spec["kind"] == "sources":
+            def seal_groups(groups: list[list[str]], key: str) -> list[list[str]]:
+                return [seal_all(f"s:{key}:{w}" for w in group) for group in groups]
+
+            accepted = {
+                "accept": {
+                    k: [seal_groups(groups, k) for groups in alts]
+                    for k, alts in self.accepted["accept"].items()  # type: ignore[index]
+                },
+                "reject": {
+                    k: [{"groups": seal_groups(r["groups"], k), "message": r["message"]} for r in rules]
+                    for k, rules in self.accepted["reject"].items()  # type: ignore[index]
+                },
+            }
+        elif isinstance(self.accepted, dict):
+            accepted = {k: seal_all(v) for k, v in self.accepted.items()}
+        elif self.spec["kind"] == "text":
+            accepted = []
+        else:
+            accepted = seal_all(self.accepted)  # type: ignore[arg-type]
+        return {"spec": spec, "salt": salt, "accepted": accepted}
+
+    @classmethod
+    def from_public(cls, entry: Mapping) -> Key:
+        accepted = entry["accepted"]
+        if isinstance(accepted, list):
+            accepted = set(accepted)
+        elif entry["spec"]["kind"] != "sources":
+            accepted = {k: set(v) for k, v in accepted.items()}
+        return cls(entry["spec"], entry["salt"], accepted, hashed=True)
+
+
+#: Spec fields a student's checks.json may hold (no expected value among them).
+PUBLIC_FIELDS = frozenset(
+    {
+        "name",
+        "kind",
+        "unit",
+        "unit_label",
+        "abs_tol",
+        "rel_tol",
+        "step",
+        "percent",
+        "options",
+        "synonyms",
+        "ignore",
+        "keys",
+        "max_words",
+        "min_words",
+        "aspects",
+        "given_texts",
+        "hint",
+        "points",
+    }
+)
+
+
+# --------------------------------------------------------------------------- judging
+
+
+def judge(spec: Mapping, key: Key, answer: object) -> tuple[str, str, float]:
+    """(status, message, share right) for an answer: CORRECT, NOT_RIGHT, NOT_ANSWERED or, for
+    free text, ANSWERED. The message never holds the expected value."""
+    try:
+        value = normalise(spec, answer)
+    except Unanswered:
+        return NOT_ANSWERED, "", 0.0
+    except Problem as problem:
+        return NOT_RIGHT, str(problem), 0.0
+    return judge_normalised(spec, key, value)
+
+
+def judge_normalised(spec: Mapping, key: Key, value: object) -> tuple[str, str, float]:
+    kind, hint = spec["kind"], spec.get("hint", "")
+    if kind == "text":
+        missing = aspects_missing(spec, str(value))
+        words_given = len(re.findall(r"[^\W_]+", str(value)))
+        note = f"your teacher will read it ({words_given} words)"
+        if missing:
+            note += "; before you hand it in, check that it also says " + " and ".join(missing)
+        return ANSWERED, note, 0.0
+    if kind == "sources":
+        return _judge_sources(spec, key, value)  # type: ignore[arg-type]
+    tokens = answer_tokens(spec, value)
+    if isinstance(tokens, dict):
+        right = [k for k, ts in tokens.items() if any(key.has(t, k) for t in ts)]
+        wrong = [k for k in tokens if k not in right]
+        if not wrong:
+            return CORRECT, "", 1.0
+        what = "labels differ" if kind == "labels" else "values are not yet right"
+        listed = f" ({', '.join(wrong)})" if kind == "number_map" else ""
+        return NOT_RIGHT, f"{len(wrong)} of {len(tokens)} {what}{listed}; {hint}", len(right) / len(tokens)
+    if any(key.has(t) for t in tokens):
+        return CORRECT, "", 1.0
+    if kind == "number" and spec.get("percent") and key.has(f"n:{_cell(100 * value, spec)}"):  # type: ignore[operator]
+        return NOT_RIGHT, "that looks like a fraction; give it in percent (multiply by 100)", 0.0
+    if kind == "number":
+        return NOT_RIGHT, f"{hint} (accepted: {accepted_number_text(spec)})", 0.0
+    return NOT_RIGHT, hint, 0.0
+
+
+def _judge_sources(spec: Mapping, key: Key, value: Mapping[str, list[str]]) -> tuple[str, str, float]:
+    accepted, rejected = key.accepted["accept"], key.accepted.get("reject", {})  # type: ignore[index,union-attr]
+    wrong, messages = [], []
+    for item, given in value.items():
+        rules = rejected.get(item, ())
+        hit = next((r for r in rules if key.word_groups_match(r["groups"], item, given)), None)
+        if hit:
+            wrong.append(item)
+            messages.append(f"{item}: {hit['message']}")
+        elif not any(key.word_groups_match(groups, item, given) for groups in accepted.get(item, ())):
+            wrong.append(item)
     if not wrong:
-        return CORRECT
-    return f"{NOT_RIGHT}: {wrong} of {len(expected)} labels differ; {exercise.hint}"
+        return CORRECT, "", 1.0
+    right = len(value) - len(wrong)
+    detail = "; ".join(messages)
+    message = f"{len(wrong)} of {len(value)} sources are not yet right ({', '.join(wrong)})"
+    message += f"; {detail}" if detail else ""
+    return NOT_RIGHT, f"{message}; {spec.get('hint', '')}".rstrip("; "), right / len(value)
 
 
-def _sources(exercise: Exercise, answer: object, expected: dict[str, str]) -> str:
-    given = _keyed(answer)
-    if given is None:
-        return f"{NOT_RIGHT}: give a dict {{figure_id: source}}"
-    missing = [fid for fid in expected if is_placeholder(given.get(fid))]
-    if missing:
-        return f"{NOT_RIGHT}: name a source for every figure; still open: {', '.join(missing)}"
-    wrong = [fid for fid, source in expected.items() if not _same_source(str(given[fid]), source)]
-    if not wrong:
-        return CORRECT
-    differ = f"{len(wrong)} of {len(expected)} sources differ ({', '.join(wrong)})"
-    return f"{NOT_RIGHT}: {differ}; {exercise.hint}"
+# --------------------------------------------------------------------------- the student's side
 
 
-def _scales(exercise: Exercise, answer: object, expected: dict[str, float]) -> str:
-    if not isinstance(answer, Mapping):
-        return f"{NOT_RIGHT}: {exercise.hint}"
-    given = {}
-    for key, value in answer.items():
-        scale = str(key).removeprefix("1:").strip()
-        given[scale if scale.endswith("m") else f"{scale}m"] = _as_number(value, "km")
-    missing = [s for s in expected if given.get(s) is None]
-    if missing:
-        return f"{NOT_RIGHT}: give a length in km for every scale; missing: {', '.join(missing)}"
-    wrong = [s for s, km in expected.items() if not _close(given[s], km, exercise)]
-    if not wrong:
-        return CORRECT
-    return f"{NOT_RIGHT}: the length at {', '.join(wrong)} differs; {exercise.hint}"
+def _load(folder: Path = HERE) -> dict:
+    path = folder / CHECKS_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: keep selfcheck.py, {CHECKS_FILE} and data/ together")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _verdict(exercise: Exercise, answer: object, expected: str) -> str:
-    if isinstance(answer, str) and _fold(answer) == _fold(expected):
-        return CORRECT
-    return f"{NOT_RIGHT}: {exercise.hint}"
+_KEYS: dict[str, dict] = {}
 
 
-_COMPARE: dict[str, Callable[[Exercise, object, object], str]] = {
-    "number": _number,
-    "percent": _number,
-    "countries": _countries,
-    "date": _date,
-    "labels": _labels,
-    "sources": _sources,
-    "scales": _scales,
-    "verdict": _verdict,
-}
+def status(name: str, answer: object, folder: Path = HERE) -> str:
+    """'correct', 'not yet right: <hint>', 'not yet answered' or 'answered: ...' (free text)."""
+    if str(folder) not in _KEYS:
+        _KEYS[str(folder)] = _load(folder)["questions"]
+    questions = _KEYS[str(folder)]
+    if name not in questions:
+        raise KeyError(f"no question named {name!r}; the questions are {', '.join(questions)}")
+    entry = questions[name]
+    result, message, _ = judge(entry["spec"], Key.from_public(entry), answer)
+    return f"{result}: {message}" if message else result
 
 
-def status(name: str, answer: object, data: Data | None = None) -> str:
-    """'correct', 'not yet right: <hint>' or 'not yet answered' for the answer to `name`."""
-    exercise = EXERCISES.get(name)
-    if exercise is None:
-        raise InputError(f"no exercise named {name!r}; known: {', '.join(EXERCISES)}")
-    if is_placeholder(answer):
-        return NOT_ANSWERED
-    if exercise.kind == "text":
-        return _text(exercise, answer)
-    return _COMPARE[exercise.kind](exercise, answer, exercise.expected(data or _default_data()))
+def check(name: str, answer: object) -> None:
+    """Print whether the answer to question `name` is right, without showing the answer."""
+    print(f"{name}: {status(name, answer)}")
 
 
-def check(name: str, answer: object, data: Data | None = None) -> None:
-    """Print whether the answer to exercise `name` is right, without showing the answer."""
-    print(f"{name}: {status(name, answer, data)}")
+def table(name: str):  # noqa: ANN201 - pandas is imported only here
+    """A data table of the pack (data/NAME.csv) as a pandas DataFrame."""
+    import pandas as pd
+
+    path = HERE / DATA_FOLDER / f"{name}.csv"
+    if not path.is_file():
+        known = sorted(p.stem for p in (HERE / DATA_FOLDER).glob("*.csv"))
+        raise FileNotFoundError(f"no table {name!r}; the tables are {', '.join(known)}")
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
 
 
-def checker(context: object = None) -> Callable[[str, object], None]:
-    """`check` bound to a notebook's tables: checker(ctx) with ctx from report.start(...)."""
-    tables = getattr(context, "tables", None)
-    data = _default_data() if tables is None else Data(tables, getattr(context, "article", None))
+def article() -> str:
+    """The article's text (data/article.txt)."""
+    return (HERE / DATA_FOLDER / "article.txt").read_text(encoding="utf-8")
 
-    def bound_check(name: str, answer: object) -> None:
-        check(name, answer, data)
 
-    return bound_check
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance between two points (degrees), in km, on a sphere of the
+    Earth's mean radius (haversine formula)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _MEAN_EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+# --------------------------------------------------------------------------- the grader's side
+
+
+def export_answers(namespace: Mapping, variables: Mapping[str, str], path: str | Path) -> None:
+    """Write the answers found in a notebook's namespace, normalised, to a JSON file.
+
+    `variables` maps a variable name to the question whose spec normalises it. Run by the
+    grader in the student's kernel after the notebook; the grader compares the values.
+    """
+    questions = _load()["questions"]
+    exported = {}
+    for variable, question in variables.items():
+        spec = questions[question]["spec"]
+        entry: dict[str, object] = {"question": question}
+        if variable not in namespace:
+            entry["state"] = "missing"
+        else:
+            answer = namespace[variable]
+            entry["shown"] = _short(answer, 400) if spec["kind"] != "text" else None
+            try:
+                entry["value"] = normalise(spec, answer)
+                entry["state"] = "answered"
+            except Unanswered:
+                entry["state"] = "unanswered"
+            except Problem as problem:
+                entry["state"], entry["problem"] = "problem", str(problem)
+            except Exception as error:  # noqa: BLE001 - a strange object is the student's problem
+                entry["state"], entry["problem"] = "problem", f"{type(error).__name__}: {error}"
+            if spec["kind"] == "text" and isinstance(answer, str):
+                entry["text"] = answer
+        exported[variable] = entry
+    Path(path).write_text(json.dumps(exported, indent=1, default=str), encoding="utf-8")
