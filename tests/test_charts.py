@@ -255,6 +255,9 @@ def figures_table(territory: float = 85.0) -> pd.DataFrame:
     return frame
 
 
+REGION = ("Afghanistan", "Tajikistan")  # the two countries of the test outlines' border
+
+
 def outlines_table() -> gpd.GeoDataFrame:
     afghanistan = shapely.Polygon(
         [(61, 30), (71, 30), (71, 37), (61, 37)], holes=[[(63, 32), (64, 32), (64, 33), (63, 33)]]
@@ -303,11 +306,14 @@ CHARTS: dict[str, tuple[Callable[[], charts.ChartSpec], str]] = {
         lambda: charts.border_sources_spec(border_table(extra=reference_rows())),
         "(km)",
     ),
-    "afghanistan_borders": (lambda: charts.afghanistan_borders_spec(factbook_borders()), "(km)"),
+    "country_borders": (lambda: charts.country_borders_spec(factbook_borders()), "(km)"),
     "border_scale": (lambda: charts.border_scale_spec(measured_table(), reference=border_table()), "(km)"),
     "timeline": (lambda: charts.timeline_spec(timeline_table()), "Year"),
     "shares": (lambda: charts.shares_spec(figures_table()), "(%)"),
-    "map": (lambda: charts.region_map_spec(outlines_table(), border_line(), places_table()), "(\u00b0 E)"),
+    "map": (
+        lambda: charts.region_map_spec(outlines_table(), border_line(), places_table(), highlight=REGION),
+        "(\u00b0 E)",
+    ),
 }
 
 CHART_FUNCTIONS: dict[str, Callable[[str], object]] = {
@@ -318,11 +324,13 @@ CHART_FUNCTIONS: dict[str, Callable[[str], object]] = {
     "border_sources": lambda b: charts.border_sources_chart(
         border_table(extra=reference_rows()), "mi", backend=b
     ),
-    "afghanistan_borders": lambda b: charts.afghanistan_borders_chart(factbook_borders(), "mi", backend=b),
+    "country_borders": lambda b: charts.country_borders_chart(factbook_borders(), "mi", backend=b),
     "border_scale": lambda b: charts.border_scale_chart(measured_table(), "mi", backend=b),
     "timeline": lambda b: charts.timeline_chart(timeline_table(), backend=b),
     "shares": lambda b: charts.shares_chart(figures_table(), backend=b),
-    "map": lambda b: charts.region_map_chart(outlines_table(), border_line(), places_table(), backend=b),
+    "map": lambda b: charts.region_map_chart(
+        outlines_table(), border_line(), places_table(), backend=b, highlight=REGION
+    ),
 }
 
 
@@ -484,13 +492,23 @@ def test_refugee_title_counts_the_crossings() -> None:
     assert "not stated" not in known and "sent home" in known
 
 
-def test_refugee_projection_is_drawn_apart() -> None:
+def test_refugee_amount_in_words_gets_no_bar() -> None:
     spec = charts.refugee_flows_spec(refugee_table())
+    flows, bars = spec.panels[0].marks[0], spec.panels[1].marks[0]
+    assert bars.values[2] == 0 and "no number given" in bars.texts[2]  # "many thousands": no length
+    assert not any("many thousands" in n for n in flows.nodes) and not any(flows.projected)
+    assert "Not drawn" in spec.caption and "\u201cmany thousands\u201d" in spec.caption
+
+
+def test_refugee_projection_is_drawn_apart() -> None:
+    table = refugee_table()
+    table.loc[2, ["people", "quote"]] = [5000.0, "5,000"]  # a projection the article puts a number on
+    spec = charts.refugee_flows_spec(table)
     flows = spec.panels[0].marks[0]
     bars = spec.panels[1].marks[0]
     assert isinstance(flows, charts.Flows) and isinstance(bars, charts.Bars)
     assert bars.hatched == (False, False, True)
-    assert bars.values[2] == 2000  # the low bound of "many thousands"
+    assert bars.values[2] == 5000
     assert any(flows.projected) and not all(flows.projected)
     static = charts.to_matplotlib(spec)
     assert any(p.get_hatch() for p in static.axes[0].patches)  # hatched band
@@ -502,8 +520,11 @@ def test_refugee_projection_is_drawn_apart() -> None:
 
 def test_troop_title_and_axis() -> None:
     title = charts.troop_deployments_spec(troop_table()).title
-    assert "Tajik reservists (20,000, mobilised)" in title and "13 to 1" in title
-    assert "40 to 1" in charts.troop_deployments_spec(troop_table(reservists=60000)).title
+    # forces in different roles (fled, stationed, mobilised) are listed, never set against each other
+    assert "Tajik reservists (mobilised) 20,000" in title and "3 different roles" in title
+    assert "to 1" not in title and "outnumber" not in title
+    same_role = troop_table().assign(status="stationed")
+    assert "13 to 1" in charts.troop_deployments_spec(same_role).title
     spec = charts.troop_deployments_spec(troop_table())
     static = charts.to_matplotlib(spec)
     assert static.axes[0].get_xlim()[0] == 0
@@ -532,9 +553,12 @@ def test_border_units_title_compares_the_two_statements() -> None:
 def test_border_sources_title_and_units() -> None:
     rows = border_table(extra=reference_rows())
     title = charts.border_sources_spec(rows).title
-    assert "by 417 km" in title and "940 km (Natural Earth 1:110m)" in title
+    # stated lengths apart from map measurements, which are lower bounds, not a disagreement
+    assert "disagree" not in title and "940\u20131,172 km on maps, which can only under-measure" in title
+    assert "1,357 km in the article's \u201c1,357 kilometers\u201d and World Factbook" in title
+    assert "1,294 km in the article's \u201c804 miles\u201d" in title
     assert (
-        "by 517 km"
+        "and 840 km on maps"
         in charts.border_sources_spec(
             border_table(
                 extra=reference_rows()[:1]
@@ -549,9 +573,12 @@ def test_border_sources_title_and_units() -> None:
         ).title
     )
     changed = charts.border_sources_spec(border_table(extra=reference_rows()[:1])).title
-    assert "by 63 km" in changed  # 1,357 km against 804 mi = 1,294 km
+    assert "1,294 km in the article's \u201c804 miles\u201d" in changed and "maps" not in changed
     miles = charts.border_sources_spec(rows, "mi")
-    assert "mi" in miles.title and "(mi)" in miles.panels[0].x.label
+    assert "(mi)" in miles.panels[0].x.label
+    # in miles the article's 804 is 804 mi, and the 843 mi is the Factbook's and the km figure's
+    assert "804 mi in the article's \u201c804 miles\u201d" in miles.title
+    assert "843 mi in the article's \u201c1,357 kilometers\u201d and World Factbook" in miles.title
     assert max(miles.panels[0].marks[0].values) == pytest.approx(843.2, abs=0.1)
     # the same source twice is one bar
     twice = charts.border_sources_spec(pd.concat([rows, rows], ignore_index=True))
@@ -561,22 +588,28 @@ def test_border_sources_title_and_units() -> None:
 
 
 def test_afghanistan_borders_title_ranks_the_highlight() -> None:
-    spec = charts.afghanistan_borders_spec(factbook_borders())
+    spec = charts.country_borders_spec(factbook_borders(), highlight="Tajikistan")
     assert spec.title.startswith("Tajikistan has Afghanistan's second-longest border: 1,357 km")
     assert "of its 5,843 km" in spec.title
-    assert "longest border: 3,000 km" in charts.afghanistan_borders_spec(factbook_borders(3000)).title
+    assert (
+        "longest border: 3,000 km"
+        in charts.country_borders_spec(factbook_borders(3000), highlight="Tajikistan").title
+    )
     bars = spec.panels[0].marks[0]
     assert bars.colours[bars.categories.index("Tajikistan")] == theme.HIGHLIGHT
     assert {c for i, c in enumerate(bars.colours) if bars.categories[i] != "Tajikistan"} == {theme.MUTED}
     simple = pd.DataFrame({"partner": ["Tajikistan", "Iran"], "length_km": [1357.0, 921.0]})
-    assert "longest border: 843 mi" in charts.afghanistan_borders_spec(simple, "mi").title
+    assert "longest border: 843 mi" in charts.country_borders_spec(simple, "mi").title
 
 
 def test_border_scale_chart_uses_a_log_axis() -> None:
     spec = charts.border_scale_spec(measured_table(), reference=border_table())
     assert "940 km at 1:110m and 1,172 km at 1:10m (+25%)" in spec.title
     assert spec.title.startswith("The finer the map, the longer the border")
-    assert "1,300 km at 1:10m (+38%)" in charts.border_scale_spec(measured_table(1300.0)).title
+    assert (
+        "1,300 km at 1:10m (+38%)"
+        in charts.border_scale_spec(measured_table(1300.0), highlight="Afghanistan\u2013Tajikistan").title
+    )
     static = charts.to_matplotlib(spec)
     assert static.axes[0].get_xscale() == "log"
     assert static.axes[0].get_xlim()[0] > static.axes[0].get_xlim()[1]  # finer to the right
@@ -603,7 +636,7 @@ def test_timeline_title_and_zoom() -> None:
 
 def dated_sentences(count: int, sentence: str = "On that day {i} more people crossed") -> pd.DataFrame:
     """A timeline as an article without annotations gives one: a row per dated sentence, one
-    day apart from 20 March 2020 (92 of 500 fall in the default zoom window, May-July 2021)."""
+    day apart from 20 March 2020 (so the busiest three months are any three: the latest is enlarged)."""
     days = pd.date_range("2020-03-20", periods=count, freq="D").strftime("%Y-%m-%d")
     return pd.DataFrame(
         {
@@ -632,10 +665,12 @@ def test_timeline_of_hundreds_of_dated_sentences_draws_at_most_max_labels() -> N
     assert full[-1] == "On that day 499 more people crossed"
     assert list(full) == sorted(full, key=lambda label: int(label.split()[3]))
     # The title counts every event; the caption says what was left out and where it is.
-    assert spec.title.startswith("92 of the article's 500 dated events fall in May\u2013July 2021")
+    window = charts.cluster_window([d.date() for d in pd.to_datetime(dated_sentences(500)["date_start"])])
+    assert window == (pd.Timestamp("2021-05-01").date(), pd.Timestamp("2021-08-31").date())
+    assert spec.title.startswith("93 of the article's 500 dated events fall in May\u2013August 2021")
     assert "Only 40 of the 500 dated events are drawn" in spec.caption
     assert "the other 460 are left out here and listed in the timeline table" in spec.caption
-    assert "The enlarged panel draws 40 of its 92." in spec.caption
+    assert "The enlarged panel draws 40 of its 93." in spec.caption
     assert spec.panels[0].title == "2020\u20132021: 40 of 500 dated events"
     assert spec.alt.count("quote ") == 40 and spec.alt.endswith("and 460 more.")
     assert "and 460 more." in spec.source
@@ -653,8 +688,7 @@ def test_timeline_within_the_limit_is_drawn_whole_and_says_nothing_left_out() ->
 
 def test_timeline_sample_keeps_the_publication_date() -> None:
     table = dated_sentences(300)
-    table.loc[150, "figure_id"] = "publication_date"
-    spec = charts.timeline_spec(table, max_labels=10)
+    spec = charts.timeline_spec(table, max_labels=10, published=table.loc[150, "date_start"])
     (full,) = spec.panels[0].marks
     assert len(full.categories) == 10 and "publication" in full.legend
     assert "On that day 150 more people crossed" in full.categories
@@ -693,7 +727,7 @@ def test_shares_keep_their_qualifier_on_a_full_scale() -> None:
 
 
 def test_map_draws_polygons_without_geo_traces() -> None:
-    spec = charts.region_map_spec(outlines_table(), border_line(), places_table())
+    spec = charts.region_map_spec(outlines_table(), border_line(), places_table(), highlight=REGION)
     fig = charts.to_plotly(spec)
     assert {trace.type for trace in fig.data} == {"scatter"}
     layout = fig.to_plotly_json()["layout"]
@@ -713,17 +747,24 @@ def test_map_draws_polygons_without_geo_traces() -> None:
 
 
 def test_map_title_places_and_static_version() -> None:
-    spec = charts.region_map_spec(outlines_table(), border_line(), places_table())
+    spec = charts.region_map_spec(outlines_table(), border_line(), places_table(), highlight=REGION)
     assert "share a border of 356 km" in spec.title  # 4 degrees of longitude at 37 degrees north
-    longer = charts.region_map_spec(outlines_table(), border_line(east=73.0), places_table())
+    longer = charts.region_map_spec(
+        outlines_table(), border_line(east=73.0), places_table(), highlight=REGION
+    )
     assert "534 km" in longer.title
-    assert "221 mi" in charts.region_map_spec(outlines_table(), border_line(), places_table(), "mi").title
+    assert (
+        "221 mi"
+        in charts.region_map_spec(
+            outlines_table(), border_line(), places_table(), "mi", highlight=REGION
+        ).title
+    )
     assert "Not on the map: Moscow" in spec.caption and "Kabul" in spec.alt
     static = charts.to_matplotlib(spec)
     assert static.axes[0].get_aspect() == pytest.approx(spec.panels[0].aspect)
     assert any(t.get_text() == "Kabul" for t in static.axes[0].texts)
     multi = shapely.MultiLineString([[(67, 37), (69, 37)], [(69, 37), (71, 37)]])
-    assert "356 km" in charts.region_map_spec(outlines_table(), multi).title
+    assert "356 km" in charts.region_map_spec(outlines_table(), multi, highlight=REGION).title
     assert "neighbours" in charts.region_map_spec(outlines_table()).title
 
 
@@ -735,7 +776,9 @@ def test_article_text_is_escaped_in_plotly() -> None:
         charts.troop_deployments_chart(troop_table(force=INJECTION)),
         charts.refugee_flows_chart(refugee_table(outcome=INJECTION)),
         charts.timeline_chart(timeline_table(event=INJECTION)),
-        charts.region_map_chart(outlines_table(), border_line(), places_table(name=INJECTION)),
+        charts.region_map_chart(
+            outlines_table(), border_line(), places_table(name=INJECTION), highlight=REGION
+        ),
         charts.render(charts.refugee_flows_spec(refugee_table(outcome=INJECTION)), caption=True),
     ]
     for fig in figures:

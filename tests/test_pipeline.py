@@ -129,8 +129,6 @@ SEED_YEAR = "2021"  # as an integer literal (a snapshot name such as "2021-07-01
 
 #: LEAD: files outside this part's ownership that still name seed constants (what is left).
 STILL_SEEDED = {
-    "charts.py": "titles/credits and defaults naming Afghanistan/Tajikistan, publication_date",
-    "exercises.py": "the classroom exercises' figure ids and countries",
 }
 
 

@@ -21,6 +21,8 @@ Plotly figures use no geo or mapbox traces and no MathJax, so they never touch t
 
 from __future__ import annotations
 
+import bisect
+import calendar
 import datetime as dt
 import html
 import math
@@ -58,11 +60,9 @@ Backend = Literal["plotly", "matplotlib"]
 BACKENDS: tuple[str, ...] = ("plotly", "matplotlib")
 UNITS: tuple[str, ...] = ("km", "mi")
 
-#: Credit line of the seed article (charts of another article pass their own ``credit``).
-ARTICLE_CREDIT = (
-    "Clara Weiss, \u201cWar in Afghanistan spills over into Tajikistan, heightening Kremlin's "
-    "fears\u201d, World Socialist Web Site, 13 July 2021"
-)
+#: The credit line when the caller gives none (spillover.report passes the article's own:
+#: author, title, publisher, date, from its files).
+ARTICLE_CREDIT = "the article"
 
 #: At most this many labelled rows in a chart with one row per dated sentence: about a screen
 #: of labels is what a reader can read, and each row is a plotly trace, so hundreds of rows
@@ -438,13 +438,15 @@ def _attributed(quotes: Iterable[tuple[str, str]]) -> str:
 
 
 def refugee_flows_spec(table: pd.DataFrame, *, credit: str = ARTICLE_CREDIT) -> ChartSpec:
-    """Who crossed from Afghanistan into Tajikistan and what became of them (flow + bars)."""
+    """Who crossed a border and what became of them (flow + bars)."""
     _require(table, _FLOW_COLUMNS, "refugee_flows")
     _nonempty(table, "refugee_flows")
+    origins = [o for o in dict.fromkeys(_str(o) for o in table["origin"]) if o] if "origin" in table else []
+    origin = _join(origins) if origins else "across the border"
     rows = []
     for r in table.itertuples(index=False):
         stated = not _missing(r.people)
-        drawn = float(r.people) if stated else float(r.people_low) if not _missing(r.people_low) else 0.0
+        drawn = float(r.people) if stated else 0.0  # an amount in words only gets no bar
         projected = _str(r.status) == "projected" or not stated
         rows.append(
             {
@@ -462,7 +464,7 @@ def refugee_flows_spec(table: pd.DataFrame, *, credit: str = ARTICLE_CREDIT) -> 
     colours = _palette_for([r["group"] for r in rows], GROUP_COLOURS)
 
     def amount(r: dict) -> str:
-        return f"{_q(r['quote'])}, at least {_fmt(r['people'])} drawn" if not r["stated"] else _q(r["quote"])
+        return f"{_q(r['quote'])}, no number given" if not r["stated"] else _q(r["quote"])
 
     # Flow: group -> destination -> outcome.
     nodes: list[str] = []
@@ -480,7 +482,7 @@ def refugee_flows_spec(table: pd.DataFrame, *, credit: str = ARTICLE_CREDIT) -> 
         return len(nodes) - 1
 
     sources, targets, values, link_colours, projected, hovers = [], [], [], [], [], []
-    for r in rows:
+    for r in (r for r in rows if r["stated"]):  # no band for an amount the article does not give
         kind = " (a projection)" if r["projected"] else ""
         g = node(f"{_cap(r['group'])}: {amount(r)}{kind}", 0, colours[r["group"]])
         d = node(f"into {r['destination']}", 1, theme.MUTED)
@@ -512,7 +514,7 @@ def refugee_flows_spec(table: pd.DataFrame, *, credit: str = ARTICLE_CREDIT) -> 
         colours=tuple(colours[r["group"]] for r in rows),
         hatched=tuple(r["projected"] for r in rows),
         texts=tuple(
-            (f"{_fmt(r['people'])}" if r["stated"] else f"{r['quote']} (\u2265 {_fmt(r['people'])})")
+            (f"{_fmt(r['people'])}" if r["stated"] else f"{r['quote']}: no number given, not drawn")
             for r in rows
         ),
         hovers=tuple(f"{_cap(r['group'])}: {_q(r['quote'])}\n{r['attributed_to']}" for r in rows),
@@ -535,39 +537,46 @@ def refugee_flows_spec(table: pd.DataFrame, *, credit: str = ARTICLE_CREDIT) -> 
         title = f"Of {_fmt(total)} people who fled into {_join(destinations)}, {_join(clauses)}"
     proj = [r for r in rows if r["projected"]]
     proj_note = ""
-    if proj:
-        proj_note = (
-            " Hatched: "
-            + _join([f"{_q(r['quote'])} {r['group']}" for r in proj])
-            + " who may come, a projection, drawn at the low bound the words allow ("
-            + _join([_fmt(r["people"]) for r in proj])
-            + "); the article gives no number."
+    if [r for r in proj if r["stated"]]:
+        proj_note += " Hatched: " + _join([f"{_q(r['quote'])} {r['group']}" for r in proj if r["stated"]])
+        proj_note += " who may come, a projection."
+    if [r for r in rows if not r["stated"]]:
+        proj_note += (
+            " Not drawn: "
+            + _join([f"{_q(r['quote'])} {r['group']}" for r in rows if not r["stated"]])
+            + ", since the article gives no number, only words."
         )
     story = []
     for r in rows:
         verb = "may cross" if r["projected"] else "crossed"
         fate = "what became of them is not stated" if r["outcome"] == "not stated" else r["outcome"]
-        drawn = f" (drawn at {_fmt(r['people'])})" if not r["stated"] else ""
+        drawn = " (no number given, not drawn)" if not r["stated"] else ""
         story.append(f"{r['quote']} {r['group']}{drawn} {verb} into {r['destination']}: {fate}")
     return ChartSpec(
         name="refugee_flows",
         title=title,
         caption=(
-            "Top: who crossed from Afghanistan and what became of them, as the article tells it; "
+            f"Top: who crossed from {origin} and what became of them, as the article tells it; "
             "band widths are numbers of people. Bottom: the same groups on one linear scale from zero."
             + proj_note
         ),
         source=f"Quotes: {_attributed((r['quote'], r['attributed_to']) for r in rows)}. {credit}.",
         alt="Flow diagram and bar chart. " + ". ".join(_cap(s) for s in story) + ".",
         panels=(
-            Panel(
-                marks=(flows,),
-                title="From Afghanistan: who crossed, where to, what became of them",
-                height=2.6,
+            *(
+                [
+                    Panel(
+                        marks=(flows,),
+                        title=f"From {origin}: who crossed, where to, what became of them",
+                        height=2.6,
+                    )
+                ]
+                if sources
+                else []
             ),
             Panel(
                 marks=(bars,),
-                x=Axis("People (count)", limits=(0, max(r["people"] for r in rows) * 1.3), grid=True),
+                x=Axis("People (count)", limits=(0, max(r["people"] for r in rows) * 1.3 or 1.0), grid=True),
                 y=Axis("Group", kind="category"),
                 title="The groups compared",
                 height=0.42 * len(rows) + 0.8,
@@ -591,8 +600,12 @@ def troop_deployments_spec(table: pd.DataFrame, *, credit: str = ARTICLE_CREDIT)
     colours = _palette_for(list(counted["status"].astype(str)), STATUS_COLOURS)
     rows = list(counted.itertuples(index=False))
     big, small = rows[0], rows[-1]
+    roles = list(dict.fromkeys(str(r.status) for r in rows))
     if len(rows) == 1:
         title = f"The article counts one force: {big.force} ({_fmt(big.people)}, {big.status})"
+    elif len(roles) > 1:  # forces that fled, are stationed or were called up are not rivals in number
+        listing = _join([f"{r.force} ({r.status}) {_fmt(r.people)}" for r in rows])
+        title = f"The article counts {len(rows)} forces in {len(roles)} different roles: {listing}"
     else:
         ratio = big.people / small.people
         r = f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}"
@@ -785,12 +798,14 @@ def border_sources_spec(
     rows: pd.DataFrame,
     units: str = "km",
     *,
-    border: str = "Afghanistan\u2013Tajikistan",
+    border: str | None = None,
     credit: str = ARTICLE_CREDIT,
 ) -> ChartSpec:
-    """One border's length across sources and map scales (article, Factbook, Natural Earth)."""
+    """One border's length across sources and map scales (article, Factbook, Natural Earth);
+    by default the border the article itself states, else the first of the rows."""
     _require(rows, ["border", "source", "length_km"], "border lengths")
     units = _check_units(units)
+    border = border or _main_border(rows)
     rows = rows[rows["border"] == border].copy()
     _nonempty(rows, f"border lengths of {border}")
     rows["family"] = rows["source"].astype(str).map(_source_family)
@@ -817,22 +832,21 @@ def border_sources_spec(
             return str(r["label"])
         return f"the article's {_q(r['quote'])}" if _str(r.get("quote")) else "the article"
 
-    at_hi = _join(
-        list(
-            dict.fromkeys(
-                "the article" if r["family"] == "article" else r["label"]
-                for _, r in rows.iterrows()
-                if abs(r["length"] - hi["length"]) < 0.5
-            )
-        )
-    )
+    # Like with like: what each source states, grouped by value (each quote of the article named),
+    # apart from lengths measured on maps, which are lower bounds and not another opinion.
+    on_maps = rows[rows["family"] == "Natural Earth"]["length"]
+    stated: dict[int, list[str]] = {}
+    for _, r in rows[rows["family"] != "Natural Earth"].sort_values("length", ascending=False).iterrows():
+        stated.setdefault(round(r["length"]), []).append(in_sentence(r))
+    clauses = [f"{_fmt(length)} {units} in {_join(names)}" for length, names in stated.items()]
+    if len(on_maps):
+        low, high = _fmt(on_maps.min()), _fmt(on_maps.max())
+        span = f"{low}\u2013{high} {units}" if low != high else f"{low} {units}"
+        clauses.append(f"{span} on maps, which can only under-measure")
     if hi["length"] - lo["length"] < 0.5:
         title = f"Every source gives the {border} border as {_fmt(hi['length'])} {units}"
     else:
-        title = (
-            f"Sources disagree on the {border} border by {_fmt(hi['length'] - lo['length'])} {units}: "
-            f"from {_fmt(lo['length'])} {units} ({in_sentence(lo)}) to {_fmt(hi['length'])} {units} ({at_hi})"
-        )
+        title = f"The {border} border is {_join(clauses)}"
     bars = Bars(
         categories=_unique(list(rows["label"])),
         values=tuple(rows["length"]),
@@ -878,6 +892,12 @@ def border_sources_spec(
 _ORDINALS = ["", "", "second-", "third-", "fourth-", "fifth-", "sixth-", "seventh-", "eighth-", "ninth-"]
 
 
+def _main_border(rows: pd.DataFrame) -> str:
+    """The border an article's figures are about: the first the article states, else the first row's."""
+    stated = rows[rows["source"].astype(str) == "article"] if len(rows) else rows
+    return str((stated if len(stated) else rows)["border"].iloc[0]) if len(rows) else ""
+
+
 def _partner_lengths(borders: pd.DataFrame, country: str) -> tuple[pd.DataFrame, float | None, str]:
     """(partner, length_km) rows, the stated total if any, and a source text."""
     if {"partner", "length_km"} <= set(borders.columns):
@@ -885,7 +905,7 @@ def _partner_lengths(borders: pd.DataFrame, country: str) -> tuple[pd.DataFrame,
         total = None
         source = _str(borders["source"].iloc[0]) if "source" in borders.columns and len(borders) else ""
     else:
-        _require(borders, ["country", "qualifier", "value"], "Afghanistan's borders")
+        _require(borders, ["country", "qualifier", "value"], f"{country}'s borders")
         rows = borders[borders["country"] == country]
         if "field" in rows.columns:
             rows = rows[rows["field"] == "land_boundary_km"]
@@ -899,23 +919,27 @@ def _partner_lengths(borders: pd.DataFrame, country: str) -> tuple[pd.DataFrame,
     return frame.reset_index(drop=True), total, source or "World Factbook"
 
 
-def afghanistan_borders_spec(
+def country_borders_spec(
     borders: pd.DataFrame,
     units: str = "km",
     *,
-    country: str = "Afghanistan",
-    highlight: str = "Tajikistan",
+    country: str | None = None,
+    highlight: str | None = None,
     credit: str = ARTICLE_CREDIT,
 ) -> ChartSpec:
-    """A country's land borders by length (Factbook rows, or partner + length_km), one highlighted."""
+    """A country's land borders by length (Factbook rows, or partner + length_km), one
+    highlighted; by default the first country of the rows."""
     units = _check_units(units)
+    if country is None:
+        country = str(borders["country"].iloc[0]) if "country" in borders and len(borders) else ""
+    highlight = highlight or ""
     frame, total_km, source = _partner_lengths(borders, country)
     _nonempty(frame, f"borders of {country}")
     frame = frame.sort_values(["length_km", "partner"], ascending=[False, True], kind="stable")
     factor = _km_to(units)
     frame["length"] = frame["length_km"] * factor
     total = (total_km if total_km is not None else frame["length_km"].sum()) * factor
-    mask = frame["partner"].str.startswith(highlight)
+    mask = frame["partner"].str.startswith(highlight) if highlight else frame["partner"].eq(None)
     if mask.any():
         rank = int(mask.to_numpy().argmax()) + 1
         hl = frame[mask].iloc[0]
@@ -946,12 +970,16 @@ def afghanistan_borders_spec(
         name=f"{country.lower()}_borders_{units}",
         title=title,
         caption=(
-            f"{country}'s land borders with each neighbour, longest first, in {units}; the border with "
-            f"{highlight}, where the article's crossings happened, is highlighted."
+            f"{country}'s land borders with each neighbour, longest first, in {units}"
+            + (
+                f"; the border with {highlight}, the one the article is about, is highlighted."
+                if mask.any()
+                else "."
+            )
         ),
         source=f"{source}. Article: {credit}.",
-        alt=f"Horizontal bar chart of {country}'s {len(frame)} land borders, longest first: {listing}. "
-        f"The border with {highlight} is highlighted.",
+        alt=f"Horizontal bar chart of {country}'s {len(frame)} land borders, longest first: {listing}."
+        + (f" The border with {highlight} is highlighted." if mask.any() else ""),
         panels=(
             Panel(
                 marks=(bars,),
@@ -971,7 +999,7 @@ def border_scale_spec(
     measured: pd.DataFrame,
     units: str = "km",
     *,
-    highlight: str = "Afghanistan\u2013Tajikistan",
+    highlight: str | None = None,
     reference: pd.DataFrame | None = None,
     credit: str = ARTICLE_CREDIT,
 ) -> ChartSpec:
@@ -987,8 +1015,9 @@ def border_scale_spec(
     data = measured.assign(length=measured["length_km"].astype(float) * factor)
     data = data.sort_values(["border", "scale_denominator"], ascending=[True, False], kind="stable")
     denominators = sorted({float(d) for d in data["scale_denominator"]}, reverse=True)
-    if highlight not in set(data["border"]):
-        highlight = str(data["border"].iloc[0])
+    if highlight not in set(data["border"]):  # by default the border the article states
+        stated = _main_border(reference) if reference is not None and len(reference) else ""
+        highlight = stated if stated in set(data["border"]) else str(data["border"].iloc[0])
     marks: list[Mark] = []
     others = [b for b in dict.fromkeys(data["border"]) if b != highlight]
     for b in [*others, highlight]:
@@ -1104,19 +1133,41 @@ def _month_span(start: dt.date, end: dt.date) -> str:
     return f"{start:%B %Y}\u2013{end:%B %Y}"
 
 
+ZOOM_DAYS = 92  # about three months: the stretch of time an enlarged panel shows
+
+
+def cluster_window(starts: list[dt.date], days: int = ZOOM_DAYS) -> tuple[dt.date, dt.date] | None:
+    """The whole months around the `days`-long stretch that holds the most dates (the latest of
+    equals), or None when it holds fewer than three or all of them: nothing to enlarge."""
+    dates = sorted(starts)
+    best, best_first, best_end = 0, None, None
+    for i, end in enumerate(dates):
+        first = bisect.bisect_left(dates, end - dt.timedelta(days=days))
+        if i + 1 - first >= best:
+            best, best_first, best_end = i + 1 - first, dates[first], end
+    if best_first is None or best_end is None or best < 3 or best == len(dates):
+        return None
+    last_day = calendar.monthrange(best_end.year, best_end.month)[1]
+    return dt.date(best_first.year, best_first.month, 1), dt.date(best_end.year, best_end.month, last_day)
+
+
 def timeline_spec(
     timeline: pd.DataFrame,
     *,
-    zoom: tuple[str, str] = ("2021-05-01", "2021-07-31"),
+    zoom: tuple[str, str] | None = None,
     credit: str = ARTICLE_CREDIT,
     max_labels: int = MAX_LABELS,
+    published: dt.date | str | None = None,
 ) -> ChartSpec:
-    """The article's dated events, 1990 to 2021, and the weeks before publication enlarged.
+    """The article's dated events, and the months where they cluster enlarged (`zoom`, or by
+    default the three months holding the most events, when that is neither all nor fewer
+    than three).
 
     Each panel draws at most `max_labels` rows, evenly spaced in date order (the first, the
     last and the publication kept); the title counts every event, the caption the ones left out."""
     _require(timeline, ["date_start", "date_end", "event", "date_precision", "quote"], "timeline")
     _nonempty(timeline, "timeline")
+    published = _date(published) if published else None  # its events are marked "publication"
     max_labels = max(max_labels, 2)
     rows = []
     for r in timeline.to_dict("records"):
@@ -1125,7 +1176,7 @@ def timeline_spec(
         if end.year > start.year and precision != "decade":
             precision = "decade"  # a range of years ("From 1994 to 2009")
         label, colour = PRECISION_CLASSES.get(precision, ("a day", theme.BLUE))
-        if _str(r.get("figure_id")) == "publication_date":
+        if published is not None and start == end == published:
             label, colour = "publication", theme.HIGHLIGHT
         note = _str(r.get("date_note"))
         when = f"{start:%d %b %Y}" if start == end else f"{start:%d %b %Y} \u2013 {end:%d %b %Y}"
@@ -1144,9 +1195,10 @@ def timeline_spec(
             }
         )
     rows.sort(key=lambda r: (r["start"], r["end"]))
-    z0, z1 = _date(zoom[0]), _date(zoom[1])
+    found = (_date(zoom[0]), _date(zoom[1])) if zoom else cluster_window([r["start"] for r in rows])
+    z0, z1 = found if found else (dt.date.max, dt.date.min)
     window = [r for r in rows if r["end"] >= z0 and r["start"] <= z1]
-    window_label = _month_span(z0, z1)
+    window_label = _month_span(z0, z1) if found else ""
     first = min(r["start"] for r in rows)
     last = max(r["end"] for r in rows)
     n, k = len(rows), len(window)
@@ -1339,7 +1391,8 @@ def shares_spec(figures: pd.DataFrame, *, credit: str = ARTICLE_CREDIT) -> Chart
 
 # --------------------------------------------------------------------------- 7. map
 
-COUNTRY_FILLS = {"Afghanistan": theme.BLUE, "Tajikistan": theme.ORANGE}
+# The highlighted countries of a map, in order, take these fills.
+COUNTRY_COLOURS = (theme.BLUE, theme.ORANGE, theme.BLUISH_GREEN, theme.REDDISH_PURPLE)
 
 
 def _polygon_parts(geom: BaseGeometry) -> list[shapely.Polygon]:
@@ -1408,12 +1461,12 @@ def region_map_spec(
     places: pd.DataFrame | None = None,
     units: str = "km",
     *,
-    highlight: tuple[str, str] = ("Afghanistan", "Tajikistan"),
+    highlight: tuple[str, ...] = (),
     margin_deg: float = 3.0,
     outline_source: str = "Natural Earth country outlines",
     credit: str = ARTICLE_CREDIT,
 ) -> ChartSpec:
-    """Afghanistan, Tajikistan and neighbours, the shared border highlighted, places marked.
+    """The `highlight` countries and their neighbours, the shared border highlighted, places marked.
 
     `outlines`: GeoDataFrame with name and (Multi)Polygon geometry in lon/lat; `border`: the
     (Multi)LineString of the border to highlight (or a GeoSeries); `places`: name, latitude,
@@ -1439,7 +1492,9 @@ def region_map_spec(
                 largest[name] = part
     parts.sort(key=lambda p: -p[0])
     shown = sorted(largest)
-    fills = _palette_for([n for n in highlight if n in shown], COUNTRY_FILLS)
+    fills = _palette_for(
+        [n for n in highlight if n in shown], dict(zip(highlight, COUNTRY_COLOURS, strict=False))
+    )
     marks: list[Mark] = [
         Shapes(
             geometries=tuple(p for _, _, p in parts),
@@ -1454,10 +1509,13 @@ def region_map_spec(
 
     # The border.
     line = _as_geometry(border)
-    a, b = highlight
     alt_border = ""
     if line is not None and not line.is_empty:
         from spillover.geo import geodesic_length_km
+
+        if len(highlight) != 2:
+            raise InputError("a map with a border needs its two countries: pass highlight=(A, B)")
+        a, b = highlight
 
         length = geodesic_length_km(line) * _km_to(units)
         marks.append(
@@ -2559,10 +2617,10 @@ def border_sources_chart(
     return render(border_sources_spec(rows, units, **options), backend)
 
 
-def afghanistan_borders_chart(
+def country_borders_chart(
     borders: pd.DataFrame, units: str = "km", backend: Backend = "plotly", **options: Any
 ) -> Figure | go.Figure:
-    return render(afghanistan_borders_spec(borders, units, **options), backend)
+    return render(country_borders_spec(borders, units, **options), backend)
 
 
 def border_scale_chart(
@@ -2637,8 +2695,8 @@ __all__ = [
     "Points",
     "RefLine",
     "Shapes",
-    "afghanistan_borders_chart",
-    "afghanistan_borders_spec",
+    "country_borders_chart",
+    "country_borders_spec",
     "border_scale_chart",
     "border_scale_spec",
     "border_sources_chart",
