@@ -77,6 +77,7 @@ def seed_render(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- 1. a render deletes nothing it did not write --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_render_into_a_users_folder_is_refused_and_loses_nothing(tmp_path: Path, seed_render: Path):
     home = decoy_home(tmp_path / "home")
     before = tree(home)
@@ -95,6 +96,7 @@ def test_classroom_into_a_users_folder_is_refused_and_loses_nothing(tmp_path: Pa
     assert tree(home) == before
 
 
+@pytest.mark.slow
 def test_the_thesis_reproduction_keeps_the_thesis(tmp_path: Path, seed_render: Path):
     # mkdir -p /tmp/u/data && echo x > /tmp/u/data/thesis.csv && spillover render --out /tmp/u
     (tmp_path / "u" / "data").mkdir(parents=True)
@@ -103,6 +105,7 @@ def test_the_thesis_reproduction_keeps_the_thesis(tmp_path: Path, seed_render: P
     assert (tmp_path / "u" / "data" / "thesis.csv").read_text(encoding="utf-8") == "x\n"
 
 
+@pytest.mark.slow
 def test_force_writes_beside_foreign_files(tmp_path: Path, seed_render: Path):
     out = tmp_path / "shared"
     out.mkdir()
@@ -172,6 +175,7 @@ def assert_complete_and_consistent(out: Path) -> None:
     assert sorted(p.name for p in (out / STATE).glob("staging-*")) == []
 
 
+@pytest.mark.slow
 def test_concurrent_renders_publish_whole_reports(tmp_path: Path, seed_render: Path):
     out = tmp_path / "report"
     for units in ("km", "mi"):  # warm both variants' cache entries
@@ -186,6 +190,7 @@ def test_concurrent_renders_publish_whole_reports(tmp_path: Path, seed_render: P
             assert len(list((out / STATE).glob("v-*"))) == 1, "old versions were left behind"
 
 
+@pytest.mark.slow
 def test_a_killed_render_leaves_nothing_after_the_next(tmp_path: Path, seed_render: Path):
     out = tmp_path / "report"
     assert spillover("render", "--out", out).returncode == 0
@@ -216,6 +221,7 @@ def uncached_seed(folder: Path) -> Path:
     return article
 
 
+@pytest.mark.slow
 def test_sigterm_cleans_up_and_keeps_the_previous_report(tmp_path: Path, seed_render: Path):
     out = tmp_path / "report"
     assert spillover("render", "--out", out).returncode == 0
@@ -240,6 +246,7 @@ def test_sigterm_cleans_up_and_keeps_the_previous_report(tmp_path: Path, seed_re
     assert tree(out) == before
 
 
+@pytest.mark.slow
 def test_a_second_render_waits_for_the_first(tmp_path: Path):
     out = tmp_path / "report"
     with OutputFolder(out, ["index.html"]) as holder:
@@ -260,6 +267,7 @@ def test_a_second_render_waits_for_the_first(tmp_path: Path):
     assert "held-by-the-first-run" not in (out / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_out_on_another_file_system(seed_render: Path):
     # /dev/shm is a tmpfs here: a different device from the project, as a mount point would be.
     shm = Path("/dev/shm")
@@ -282,6 +290,7 @@ def seed_keys() -> tuple[list[str], str]:
     return [job.key for job in jobs], tables_key
 
 
+@pytest.mark.slow
 def test_an_edited_cache_entry_is_detected_and_recomputed(tmp_path: Path, seed_render: Path):
     notebook_keys, tables_key = seed_keys()
     notebook = cache.CACHE / notebook_keys[-1] / "notebook.ipynb"
@@ -297,6 +306,7 @@ def test_an_edited_cache_entry_is_detected_and_recomputed(tmp_path: Path, seed_r
     assert "FORGED" not in (out / "data" / "findings.csv").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_truncated_cache_entry_is_recomputed(tmp_path: Path, seed_render: Path):
     notebook_keys, _ = seed_keys()
     notebook = cache.CACHE / notebook_keys[0] / "notebook.ipynb"
@@ -318,6 +328,7 @@ class Planted:
         return (Path.write_text, (self.marker, "the cache ran code"))
 
 
+@pytest.mark.slow
 def test_a_pickle_in_the_cache_is_never_loaded(tmp_path: Path, seed_render: Path):
     marker = tmp_path / "pwned"
     payload = pickle.dumps(Planted(marker))
@@ -351,6 +362,7 @@ def test_cache_lookup_accepts_only_the_sealed_files(tmp_path: Path):
 # --- 6. text from the article is never a template ----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_placeholders_in_an_article_stay_literal(tmp_path: Path):
     article = tmp_path / "braces.txt"
     article.write_text(
@@ -385,6 +397,7 @@ def test_version_and_module_entry_point():
 # --- a cell that hangs -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_cell_past_its_timeout_fails_with_one_line_and_keeps_the_notebook(tmp_path: Path):
     import nbformat
 
@@ -407,6 +420,7 @@ def test_a_cell_past_its_timeout_fails_with_one_line_and_keeps_the_notebook(tmp_
 # --- reruns: chosen chapters, a bounded cache, keys per module ----------------------------------------
 
 
+@pytest.mark.slow
 def test_only_renders_the_chosen_chapters(tmp_path: Path, seed_render: Path):
     out = tmp_path / "report"
     result = spillover("render", "--out", out, "--only", "04", "findings")
@@ -419,6 +433,7 @@ def test_unknown_chapter_is_bad_input():
     one_line(spillover("render", "--only", "99"), 2, "no chapter", "04-border-lengths")
 
 
+@pytest.mark.slow
 def test_refresh_reruns_only_the_chosen_chapter(tmp_path: Path, seed_render: Path):
     jobs, _ = render.plan(paths.DEFAULT_ARTICLE, params.validate({}))
     stamps = {job.notebook.name: (cache.CACHE / job.key / "notebook.ipynb").stat().st_ino for job in jobs}
@@ -447,3 +462,34 @@ def test_a_chapter_key_covers_only_the_modules_it_imports():
         used = {p.name for p in keys.module_closure(keys.imports_of_code(render._code(notebook)))}
         assert "charts.py" in used and "pipeline.py" in used, notebook.name
         assert not used & {"cli.py", "render.py", "classroom.py", "exercises.py"}, notebook.name
+
+
+# --- standard input, a full disk ----------------------------------------------------------------------
+
+
+def test_render_reads_the_article_from_standard_input(tmp_path: Path, seed_render: Path):
+    out = tmp_path / "report"
+    result = subprocess.run(
+        [sys.executable, "-m", "spillover", "render", "--article", "-", "--out", str(out)],
+        input=paths.DEFAULT_ARTICLE.read_bytes(),
+        capture_output=True,
+        cwd=paths.ROOT,
+        timeout=RENDER_TIMEOUT,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Afghan" in page and "1,357" in page
+
+
+def test_a_full_disk_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+    import errno
+
+    from spillover import cli
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/full/report/index.html")
+
+    monkeypatch.setattr(render, "render_report", full)
+    assert cli.main(["render", "--out", "/full/report"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and "no space left" in lines[0] and "/full/report/index.html" in lines[0]

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from spillover import cache, keys, paths
-from spillover.article import read_text
+from spillover.article import materialize, read_article, read_text
 from spillover.errors import InputError, SpilloverError
 from spillover.page import CHART_MIME, PLOTLY_MIME, slug
 from spillover.publish import OutputFolder
@@ -335,29 +335,64 @@ def _markdown_with_anchors(source: str, index: int) -> tuple[str, list]:
     return rendered, headings
 
 
+# A markdown cell tagged so starts a section shown folded, its heading as the summary; the
+# section runs to the next heading of its level or above, or to the chapter's end.
+COLLAPSED = "collapsed"
+
+
+def _heading_level(source: str) -> int:
+    """1 or 2 for a markdown cell that opens with a level-1 or level-2 heading, else 0."""
+    first = source.lstrip().split("\n", 1)[0]
+    return 1 if first.startswith("# ") else 2 if first.startswith("## ") else 0
+
+
+def _code_html(source: str, tags: list[str]) -> str:
+    """A code cell, hidden until the reader asks for all code with the page's one button."""
+    label = (
+        "Default parameters"
+        if "parameters" in tags
+        else "Parameters of this run"
+        if "injected-parameters" in tags
+        else "Code"
+    )
+    return (
+        f'<div class="code"><p class="code-label">{label}</p>'
+        f"<pre><code>{html.escape(source)}</code></pre></div>"
+    )
+
+
 def _chapter_html(nb: dict, index: int, chart_ids: set[str]) -> tuple[str, list]:
     """A notebook as a section; returns its HTML and its headings (level, id, text)."""
     parts, headings = [], []
+    folded_at = 0  # the heading level of the folded section we are in (0: none)
     for cell in nb["cells"]:
         tags, source = _tags(cell), _source(cell)
         if cell["cell_type"] == "markdown":
             rendered, found = _markdown_with_anchors(source, index)
             headings.extend(found)
-            parts.append(rendered)
+            level = _heading_level(source)
+            if folded_at and level and level <= folded_at:
+                parts.append("</details>")
+                folded_at = 0
+            if COLLAPSED in tags and level:
+                # the heading becomes the summary, the rest of the cell the section's first words
+                heading_end = rendered.index(f"</h{level}>") + len(f"</h{level}>")
+                parts.append(
+                    f'<details class="section"><summary>{rendered[:heading_end]}</summary>'
+                    f"{rendered[heading_end:]}"
+                )
+                folded_at = level
+            else:
+                parts.append(rendered)
         elif cell["cell_type"] == "code":
-            label = (
-                "Default parameters"
-                if "parameters" in tags
-                else "Parameters of this run"
-                if "injected-parameters" in tags
-                else "Code"
-            )
-            parts.append(
-                f'<details class="code"><summary>{label}</summary>'
-                f"<pre><code>{html.escape(source)}</code></pre></details>"
-            )
+            parts.append(_code_html(source, tags))
             parts.extend(_output_html(o, chart_ids) for o in cell.get("outputs", []))
-    return f'<section class="chapter">{"".join(parts)}</section>', headings
+    if folded_at:
+        parts.append("</details>")
+    # a stable id from the chapter's title ("chapter-findings"), whatever its place in the report
+    title = next((text for level, _, text in headings if level == 1), "")
+    anchor = f' id="chapter-{slug(title)}"' if title else ""
+    return f'<section class="chapter"{anchor}>{"".join(parts)}</section>', headings
 
 
 def _downloads(tables_dir: Path) -> str:
@@ -430,9 +465,16 @@ def left_out_notice(titles: list[str]) -> str:
 
 
 def assemble(
-    executed: list[Path], tables_dir: Path, title: str, with_guide: bool = False, notice: str = ""
+    executed: list[Path],
+    tables_dir: Path,
+    title: str,
+    with_guide: bool = False,
+    notice: str = "",
+    lede: str = "",
+    masthead: str = "",
 ) -> str:
-    """The whole report as one self-contained HTML page."""
+    """The whole report as one self-contained HTML page: what it found and the article's masthead
+    first (spillover.lede, computed from the tables), then the chapters."""
     chapters, toc, chart_ids = [], [], set()
     for index, entry in enumerate(executed, start=1):
         nb = _read_notebook(entry / "notebook.ipynb")
@@ -443,7 +485,13 @@ def assemble(
     if with_guide and guide.is_file():  # the classroom guide (seed article only), last chapter
         text = _guide_without_answers(guide.read_text(encoding="utf-8"))
         body, headings = _markdown_with_anchors(text, len(chapters) + 1)
-        chapters.append(f'<section class="chapter guide">{body}</section>')
+        # folded: a reader of the report opens it, a teacher has it in full in the teacher edition
+        heading_end = body.index("</h1>") + len("</h1>") if "</h1>" in body else 0
+        chapters.append(
+            f'<section class="chapter guide"><details class="section">'
+            f"<summary>{body[:heading_end] or 'Teacher' + chr(39) + 's guide'}</summary>"
+            f"{body[heading_end:]}</details></section>"
+        )
         toc.extend(headings)
     toc_html = "".join(
         f'<li class="toc-{level}"><a href="#{anchor}">{html.escape(text)}</a></li>'
@@ -457,6 +505,8 @@ def assemble(
         "plotly_js": _plotly_js().replace("</script", "<\\/script"),
         "chapters": "\n".join(chapters),
         "notice": notice,
+        "lede": lede or f'<h1 class="headline">{html.escape(title)}</h1>',
+        "masthead": masthead,
     }
     # Only the page's own scripts may run (their hashes in the Content-Security-Policy): a
     # script smuggled in through an article would be blocked even if escaping failed. They
@@ -498,9 +548,10 @@ def render_report(
     `tables_out`); returns the path of index.html. `only` limits the report to some chapters;
     `refresh` reruns some chapters whatever their cache holds."""
     from spillover import params
+    from spillover.lede import lede_html, masthead_html
     from spillover.report import tables_entry
 
-    article = Path(article)
+    article = materialize(article)  # standard input ("-") becomes a file the kernels can read
     values = params.validate(values or {})
     job_list, tables_key = plan(article, values)
     if only:
@@ -532,7 +583,16 @@ def render_report(
             if (entry / "figures").is_dir():
                 shutil.copytree(entry / "figures", staging / "figures", dirs_exist_ok=True)
         seed = read_text(article)[1] == read_text(paths.DEFAULT_ARTICLE)[1]
-        page = assemble(executed, staging / "data", _title(article), with_guide=seed, notice=notice)
+        parsed = read_article(article)
+        page = assemble(
+            executed,
+            staging / "data",
+            parsed.title.text if parsed.title else article.name,
+            with_guide=seed,
+            notice=notice,
+            lede=lede_html(staging / "data", parsed),
+            masthead=masthead_html(parsed),
+        )
         (staging / "index.html").write_text(page, encoding="utf-8")
         if tables_folder is not None:
             with tables_folder as tables:
@@ -564,13 +624,6 @@ def _check_inputs(article: Path, values: dict[str, str]) -> None:
     from spillover.tables import load
 
     load(article, values.get("annotations") or None)
-
-
-def _title(article: Path) -> str:
-    from spillover.article import read_article
-
-    parsed = read_article(article)
-    return parsed.title.text if parsed.title else article.name
 
 
 def refresh_notebooks(selected: list[Path] | None = None) -> list[Path]:
