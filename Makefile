@@ -48,6 +48,18 @@ else
 TABLES_OPTION :=
 endif
 
+# `make corpus`: every article of CORPUS (a folder of .txt files, or a file listing one path a
+# line) into one comparative report in CORPUS_OUT; both are file names, taken literally and read
+# by the recipe as "$$CORPUS" like ARTICLE and OUT. CORPUS_OPTIONS are shell words, e.g.
+# CORPUS_OPTIONS="--workers 4 --reports" or "--scheduler tcp://host:8786" (PARAMS apply too).
+CORPUS ?= data/corpus/articles
+CORPUS_OUT ?= reports/corpus
+override CORPUS := $(value CORPUS)
+override CORPUS_OUT := $(value CORPUS_OUT)
+export CORPUS CORPUS_OUT
+CORPUS_OPTIONS ?=
+.PHONY: corpus
+
 .PHONY: help setup check-env report tables test test-quick lab classroom bench notebooks clean
 
 help: ## list the targets
@@ -85,11 +97,15 @@ test-quick: $(STAMP) ## ruff and the unit tests: no nbval on notebooks/, no brow
 	@$(BIN)/ruff check src tests benchmarks classroom
 	@$(BIN)/python -m pytest tests -m "not slow and not browser" --durations=10 $(PYTEST_ARGS)
 
-lab: $(STAMP) ## start JupyterLab in the project folder (notebooks/, classroom/, reports/); Ctrl-C stops it
-	@$(BIN)/jupyter lab --notebook-dir=.
+lab: $(STAMP) ## start JupyterLab in the project folder; students work in classroom-work/ (copied once); Ctrl-C stops it
+	@$(BIN)/python -m spillover.classroom lab
+	@$(BIN)/jupyter lab --notebook-dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-classroom: $(STAMP) ## write the student and teacher editions to reports/classroom/
+classroom: $(STAMP) ## write the student pack (zip), teacher and paper editions to reports/classroom/
 	@$(BIN)/spillover classroom --out reports/classroom
+
+corpus: $(STAMP) ## analyse every article of CORPUS (default: data/corpus/articles) into CORPUS_OUT (reports/corpus)
+	@$(BIN)/spillover corpus "$$CORPUS" --out "$$CORPUS_OUT" $(CORPUS_OPTIONS) $(PARAMS)
 
 bench: $(STAMP) ## time renders, extraction and 1-10 MB articles; BENCH_ARGS="--quick" for a short run
 	@$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

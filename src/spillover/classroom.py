@@ -172,8 +172,12 @@ def parse_source(path: Path) -> Source:
             elif edge == "BEGIN":
                 if current is not None:
                     raise fail(index, "BEGIN QUESTION inside another question; close it with END QUESTION")
-                current = {"config": _question_config(cell, fail(index, "")), "start": index, "answer": None,
-                           "prompts": []}
+                current = {
+                    "config": _question_config(cell, fail(index, "")),
+                    "start": index,
+                    "answer": None,
+                    "prompts": [],
+                }
             else:
                 if current is None:
                     raise fail(index, "END QUESTION without BEGIN QUESTION")
@@ -294,6 +298,7 @@ def for_medium(text: str, medium: str) -> str:
             continue
         if stripped.startswith(keep):
             block = stripped[len(keep) :].lstrip()
+            block = block[:1].upper() + block[1:]
         kept.append(block)
     return "\n\n".join(kept)
 
@@ -304,7 +309,8 @@ def accepted_text(spec: dict, medium: str = "notebook") -> str:
     if kind == "number":
         text = exercises.accepted_number_text(spec)
         if medium == "paper":
-            return text.split("; accepted ", 1)[-1].replace("accepted within", "within").capitalize()
+            text = re.sub(r", as an int or float \([^)]*\); accepted", ",", text)
+            return text[:1].upper() + text[1:]
         return text
     if kind == "number_map":
         keys = ", ".join(f'"{k}": ...' for k in spec["keys"])
@@ -321,8 +327,8 @@ def accepted_text(spec: dict, medium: str = "notebook") -> str:
         return f"a dict {{number: {options}}} with every number"
     if kind == "sources":
         return (
-            f"a dict {{figure_id: source}}; each source in a few words (at most {spec.get('max_words', 12)}), "
-            "or \"not named\" when the article names nobody"
+            f"a dict {{figure_id: source}}; each source in a few words (at most "
+            f"{spec.get('max_words', 12)}), or \"not named\" when the article names nobody"
         )
     if kind == "text":
         return (
@@ -344,8 +350,9 @@ def _code_cell(text: str, cell_id: str, tags: list[str] | None = None) -> nbform
     return cell
 
 
-def edition(source: Source, which: str, specs: dict[str, dict] | None = None, checks: bool = True
-            ) -> nbformat.NotebookNode:
+def edition(
+    source: Source, which: str, specs: dict[str, dict] | None = None, checks: bool = True
+) -> nbformat.NotebookNode:
     """The student or teacher edition of a source notebook, without outputs. `specs` (final,
     with grid steps) add the accepted format to each prompt; `checks` adds the check cells."""
     if which not in EDITIONS:
@@ -427,7 +434,9 @@ def _columns(frame: pd.DataFrame, columns: list | None, where: str) -> pd.DataFr
         return frame
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(f"{where}: no column {', '.join(missing)}; the columns are {', '.join(frame.columns)}")
+        raise InputError(
+            f"{where}: no column {', '.join(missing)}; the columns are {', '.join(frame.columns)}"
+        )
     return frame[list(columns)]
 
 
@@ -475,8 +484,15 @@ def _outline(spec: dict) -> pd.DataFrame:
     for scale in spec.get("scales", ["110m", "50m", "10m"]):
         for part, line in enumerate(geo._flatten(geo.shared_border(a, b, str(scale))), start=1):
             for point, (lon, lat) in enumerate(line.coords, start=1):
-                rows.append({"scale": str(scale), "part": part, "point": point,
-                             "longitude": round(lon, 6), "latitude": round(lat, 6)})
+                rows.append(
+                    {
+                        "scale": str(scale),
+                        "part": part,
+                        "point": point,
+                        "longitude": round(lon, 6),
+                        "latitude": round(lat, 6),
+                    }
+                )
     if not rows:
         raise InputError(f"no shared border of {a} and {b} on the Natural Earth maps")
     return pd.DataFrame(rows)
@@ -508,7 +524,9 @@ def pack_tables(config: dict, published: Published) -> dict[str, pd.DataFrame]:
         elif kind == "sentences":
             frame = _sentences(spec, published.article)
         else:
-            snapshots = published.by_snapshot.values() if spec.get("snapshots") == "all" else [published.default]
+            snapshots = (
+                published.by_snapshot.values() if spec.get("snapshots") == "all" else [published.default]
+            )
             frames = []
             for tables_of_snapshot in snapshots:
                 if spec["from"] not in tables_of_snapshot:
@@ -669,20 +687,55 @@ def _expected(source_list: list[Source], answers: dict[str, dict], specs: dict[s
                 entry = answers.get(variable, {})
                 if entry.get("state") != "answered":
                     why = entry.get("problem") or entry.get("state", "missing")
-                    raise SpilloverError(f"{source.path.name}: the solution of {q.name} gives no answer in "
-                                         f"{variable} ({why})")
+                    raise SpilloverError(
+                        f"{source.path.name}: the solution of {q.name} gives no answer in {variable} ({why})"
+                    )
                 values.append(entry["value"])
             spec = specs[q.name]
             if spec["kind"] == "text":
                 missing = exercises.aspects_missing(spec, values[0])
                 if missing:
-                    raise SpilloverError(f"{source.path.name}: the solution of {q.name} does not say "
-                                         f"{' and '.join(missing)}")
+                    raise SpilloverError(
+                        f"{source.path.name}: the solution of {q.name} does not say {' and '.join(missing)}"
+                    )
             if spec["kind"] in ("number", "number_map"):
-                numbers = [v for value in values for v in (value.values() if isinstance(value, dict) else [value])]
+                numbers = [
+                    v for value in values for v in (value.values() if isinstance(value, dict) else [value])
+                ]
                 spec["step"] = exercises.step_exponent(min(exercises.tolerance(spec, v) for v in numbers))
             expected[q.name] = values
     return expected
+
+
+def question_specs(sources: list[Source], tables: dict[str, pd.DataFrame]) -> dict[str, dict]:
+    """Each question's spec with its keys resolved from the pack's tables (before the grid
+    steps, which need the expected values)."""
+    specs: dict[str, dict] = {}
+    for source in sources:
+        for q in source.questions:
+            if q.name in specs:
+                raise InputError(f"two questions named {q.name!r} in {SOURCE}")
+            spec = _resolve_keys(copy.deepcopy(q.spec), tables)
+            if spec["kind"] == "text":
+                spec["given_texts"] = _given_texts(source, q)
+            specs[q.name] = spec
+    return specs
+
+
+def expected_answers(sources: list[Source], pack_folder: Path, specs: dict[str, dict]) -> dict[str, list]:
+    """The solutions' answers, computed from the pack's own data in a scratch copy of it
+    (completes `specs` with the grid steps of numeric questions)."""
+    scratch = Path(tempfile.mkdtemp(prefix=".solutions-", dir=pack_folder.parent))
+    try:
+        answers = solution_answers(sources, pack_folder, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return _expected(sources, answers, specs)
+
+
+def read_pack_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    data = folder / exercises.DATA_FOLDER
+    return {p.stem: pd.read_csv(p, keep_default_na=False, na_values=[""]) for p in sorted(data.glob("*.csv"))}
 
 
 def build_pack(folder: Path, config: dict | None = None, published: Published | None = None) -> Pack:
@@ -704,28 +757,36 @@ def build_pack(folder: Path, config: dict | None = None, published: Published | 
         if not (SOURCE / extra).is_file():
             raise InputError(f"{SOURCE / extra} is missing; the pack needs it")
         shutil.copyfile(SOURCE / extra, folder / extra)
-
-    specs: dict[str, dict] = {}
-    for source in sources:
-        for q in source.questions:
-            if q.name in specs:
-                raise InputError(f"two questions named {q.name!r} in {SOURCE}")
-            spec = _resolve_keys(copy.deepcopy(q.spec), tables)
-            if spec["kind"] == "text":
-                spec["given_texts"] = _given_texts(source, q)
-            specs[q.name] = spec
+    specs = question_specs(sources, read_pack_tables(folder))
     write_checks(folder, digest, specs, None)
-    scratch = Path(tempfile.mkdtemp(prefix=".solutions-", dir=folder.parent))
-    try:
-        answers = solution_answers(sources, folder, scratch)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    expected = _expected(sources, answers, specs)
+    expected = expected_answers(sources, folder, specs)
     write_checks(folder, digest, specs, expected)
     for source in sources:
         nbformat.write(edition(source, STUDENT, specs), folder / source.path.name)
     name = str(config["pack"].get("name", "student-pack"))
     return Pack(folder, name, digest, sources, specs, expected, published, tables)
+
+
+def open_pack(folder: Path) -> Pack:
+    """An existing (unpacked) student pack, with the teacher's key recomputed from the source
+    notebooks and the pack's own data; InputError if the pack was built from other questions."""
+    paths_ = source_notebooks()
+    sources = [parse_source(p) for p in paths_]
+    digest = source_digest(paths_)
+    try:
+        recorded = json.loads((folder / exercises.CHECKS_FILE).read_text(encoding="utf-8")).get("source")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if recorded != digest:
+        raise InputError(
+            f"the student pack in {folder} was built from other exercises than those in {SOURCE} "
+            "(they changed since); grade with the pack the students had and the classroom/ folder "
+            "it was built from, or leave out --pack to grade against the current exercises"
+        )
+    tables = read_pack_tables(folder)
+    specs = question_specs(sources, tables)
+    expected = expected_answers(sources, folder, specs)
+    return Pack(folder, folder.name, digest, sources, specs, expected, None, tables)
 
 
 def zip_folder(folder: Path, archive: Path, top: str) -> Path:
@@ -750,7 +811,9 @@ def unzip_pack(archive: Path, target: Path) -> Path:
         for info in handle.infolist():
             destination = (target / info.filename).resolve()
             if root not in destination.parents:
-                raise InputError(f"student pack {archive}: {info.filename!r} lies outside the archive's folder")
+                raise InputError(
+                    f"student pack {archive}: {info.filename!r} lies outside the archive's folder"
+                )
         handle.extractall(target)
     tops = [p for p in target.iterdir() if p.is_dir()]
     if len(tops) != 1 or not (tops[0] / exercises.CHECKS_FILE).is_file():
@@ -809,21 +872,22 @@ def guide_html(guide: Path = GUIDE) -> str:
 _PAPER_CSS = """
 @page { size: A4; margin: 14mm 15mm 16mm; }
 * { -webkit-print-color-adjust: exact; print-color-adjust: exact; box-sizing: border-box; }
-body { font: 10.5pt/1.45 "DejaVu Serif", Georgia, serif; color: #111; margin: 0; background: #fff; }
+body { font: 10.5pt/1.45 "DejaVu Serif", "Times New Roman", serif; color: #111; margin: 0; background: #fff; }
 main { max-width: 180mm; margin: 0 auto; }
 h1 { font: 700 17pt/1.2 "DejaVu Sans", system-ui, sans-serif; margin: 0 0 4mm; }
 h2 { font: 700 13.5pt/1.25 "DejaVu Sans", system-ui, sans-serif; margin: 0 0 3mm;
      border-bottom: 1.5pt solid #1f5f8b; padding-bottom: 1.5mm; }
 h3 { font: 700 11pt/1.3 "DejaVu Sans", system-ui, sans-serif; margin: 5mm 0 2mm; color: #1f5f8b; }
-.edition { font: 8pt "DejaVu Sans", sans-serif; text-transform: uppercase; letter-spacing: .08em; color: #666; }
+.edition { font: 8pt "DejaVu Sans", sans-serif; text-transform: uppercase; letter-spacing: .08em;
+           color: #666; }
 .name-line { font: 10pt "DejaVu Sans", sans-serif; margin: 3mm 0 5mm; }
 .name-line span { display: inline-block; border-bottom: .6pt solid #444; width: 55mm; margin-right: 6mm; }
 section.exercise { break-before: page; page-break-before: always; }
-section.article { break-before: page; page-break-before: always; }
 .article p { margin: 0 0 2.2mm; text-align: justify; hyphens: auto; }
 .article .number { font: 700 8pt "DejaVu Sans", sans-serif; color: #1f5f8b; margin-right: 1.5mm; }
 mark { background: #ffe066; color: inherit; padding: 0 .4mm; border-radius: .6mm; }
-table { border-collapse: collapse; margin: 1.5mm 0 3mm; font: 9pt/1.35 "DejaVu Sans", sans-serif; width: 100%; }
+table { border-collapse: collapse; margin: 1.5mm 0 3mm; font: 9pt/1.35 "DejaVu Sans", sans-serif;
+        width: 100%; }
 th, td { border: .5pt solid #999; padding: 1mm 1.6mm; text-align: left; vertical-align: top; }
 th { background: #e4eef6; }
 td.number { text-align: right; white-space: nowrap; }
@@ -842,14 +906,17 @@ td.answer { background: #f3f8fc; min-width: 38mm; height: 11mm; }
 .calendar td, .calendar th { text-align: center; width: 8mm; padding: .8mm; }
 .calendar caption { font: 700 9pt "DejaVu Sans", sans-serif; text-align: left; }
 svg { width: 100%; height: auto; }
+a.anchor-link { display: none; }
 code { font: 8.5pt "DejaVu Sans Mono", monospace; }
 """
 _BOX_LINES = {"text": 7, "names": 2, "choice": 1, "date": 1, "number": 1, "number_map": 3}
 
 
-def _cell_html(value: object, decimals: int | None) -> tuple[str, bool]:
+def _cell_html(value: object, decimals: int | None, column: str = "") -> tuple[str, bool]:
     if isinstance(value, float) and pd.isna(value):
         return "", False
+    if isinstance(value, int | float) and not isinstance(value, bool) and column.endswith("year"):
+        return f"{value:.0f}", True
     if isinstance(value, int | float) and not isinstance(value, bool):
         if decimals is not None:
             return f"{value:,.{decimals}f}", True
@@ -866,16 +933,14 @@ def _marked(text: str, quote: str) -> str:
 
 def _data_table(spec: dict, tables: dict[str, pd.DataFrame], published: Published) -> str:
     where = f"exercises.yaml, paper table {spec.get('title', '')!r}"
-    if "published" in spec:
-        frame = published.default[spec["published"]]
-    else:
-        frame = tables[spec["table"]]
+    frame = published.default[spec["published"]] if "published" in spec else tables[spec["table"]]
     frame = _rows(frame, spec.get("rows"), where)
     highlight_in = spec.get("highlight_in")
     columns = list(spec.get("columns") or frame.columns)
     _columns(frame, columns, where)
     answer = spec.get("answer_column")
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    headers = spec.get("headers") or {}
+    head = "".join(f"<th>{html.escape(str(headers.get(c, c)))}</th>" for c in columns)
     head += f"<th>{html.escape(answer)}</th>" if answer else ""
     body = []
     for _, row in frame.iterrows():
@@ -884,7 +949,7 @@ def _data_table(spec: dict, tables: dict[str, pd.DataFrame], published: Publishe
             if highlight_in and column == highlight_in["column"]:
                 text, numeric = _marked(str(row[column]), str(row[highlight_in["quote"]])), False
             else:
-                text, numeric = _cell_html(row[column], spec.get("decimals"))
+                text, numeric = _cell_html(row[column], spec.get("decimals"), column)
                 if spec.get("highlight") == column:
                     text = f"<mark>{text}</mark>"
             cells.append(f'<td class="number">{text}</td>' if numeric else f"<td>{text}</td>")
@@ -900,17 +965,25 @@ def _calendar(months: list[str], marked: dt.date | None) -> str:
     for month in months:
         year, number = (int(x) for x in str(month).split("-"))
         rows = [
-            "<tr>" + "".join(
-                "<td></td>" if day == 0 else (
-                    f"<td><mark>{day}</mark></td>" if marked == dt.date(year, number, day) else f"<td>{day}</td>"
+            "<tr>"
+            + "".join(
+                "<td></td>"
+                if day == 0
+                else (
+                    f"<td><mark>{day}</mark></td>"
+                    if marked == dt.date(year, number, day)
+                    else f"<td>{day}</td>"
                 )
                 for day in week
-            ) + "</tr>"
+            )
+            + "</tr>"
             for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, number)
         ]
         head = "".join(f"<th>{d}</th>" for d in ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"))
         caption = f"{calendar.month_name[number]} {year}"
-        parts.append(f'<table class="calendar"><caption>{caption}</caption><tr>{head}</tr>{"".join(rows)}</table>')
+        parts.append(
+            f'<table class="calendar"><caption>{caption}</caption><tr>{head}</tr>{"".join(rows)}</table>'
+        )
     return '<div class="data">' + "".join(parts) + "</div>"
 
 
@@ -935,11 +1008,15 @@ def _outline_svg(frame: pd.DataFrame) -> str:
             px = (part["longitude"] * math.cos(lat0) + dx).round(4)
             py = (-part["latitude"] - ys.min() + pad).round(4)
             points = " ".join(f"{x},{y}" for x, y in zip(px, py, strict=True))
-            lines.append(f'<polyline points="{points}" fill="none" stroke="{_OUTLINE_COLOURS[i % 4]}" '
-                         f'stroke-width="{width / 160:.4f}" stroke-linejoin="round"/>')
+            lines.append(
+                f'<polyline points="{points}" fill="none" stroke="{_OUTLINE_COLOURS[i % 4]}" '
+                f'stroke-width="{width / 160:.4f}" stroke-linejoin="round"/>'
+            )
         label_x, label_y = dx + xs.min() + width / 2, height + 2 * pad + 0.06 * width
-        lines.append(f'<text x="{label_x:.4f}" y="{label_y:.4f}" font-size="{width / 14:.4f}" '
-                     f'text-anchor="middle" font-family="DejaVu Sans, sans-serif">1:{html.escape(scale)}</text>')
+        lines.append(
+            f'<text x="{label_x:.4f}" y="{label_y:.4f}" font-size="{width / 14:.4f}" '
+            f'text-anchor="middle" font-family="DejaVu Sans, sans-serif">1:{html.escape(scale)}</text>'
+        )
         panels.append("".join(lines))
     total_w = len(scales) * (width + gap) - gap + 2 * pad
     total_h = height + 2 * pad + 0.12 * width
@@ -966,6 +1043,7 @@ def paper_html(pack: Pack, config: dict) -> str:
     article = pack.published.article  # type: ignore[union-attr]
     sections: list[list[str]] = [[]]
     kinds: list[str] = ["intro"]
+    exercise: dict | None = None
     for source in pack.sources:
         for index, cell in enumerate(source.nb.cells):
             role = source.roles[index]
@@ -976,7 +1054,9 @@ def paper_html(pack: Pack, config: dict) -> str:
             if heading:
                 exercise = next((e for h, e in by_heading.items() if heading[3:].startswith(h)), None)
                 sections.append([])
-                kinds.append("exercise" if exercise else ("article" if "article" in heading.lower() else "plain"))
+                kinds.append(
+                    "exercise" if exercise else ("article" if "article" in heading.lower() else "plain")
+                )
                 title, _, rest = text.lstrip().partition("\n")
                 sections[-1].append(f"<h2>{html.escape(title[3:].strip())}</h2>")
                 if rest.strip():
@@ -994,8 +1074,16 @@ def paper_html(pack: Pack, config: dict) -> str:
             elif question:
                 spec = pack.specs[question.name]
                 parts = [block]
+                parts += [
+                    _data_table(data, pack.tables, pack.published)  # type: ignore[arg-type]
+                    for data in (exercise or {}).get("data", [])
+                    if data.get("with_question") == question.name
+                ]
                 if question.on_paper:
-                    parts.append(f'<p class="accepted">{html.escape(accepted_text(spec, "paper"))}.</p>')
+                    accepted = accepted_text(spec, "paper")
+                    parts.append(
+                        f'<p class="accepted">{html.escape(accepted[:1].upper() + accepted[1:])}.</p>'
+                    )
                     parts.append(_answer_box(spec))
                 sections[-1].append(f'<div class="question">{"".join(parts)}</div>')
             else:
@@ -1004,7 +1092,9 @@ def paper_html(pack: Pack, config: dict) -> str:
     for kind, parts in zip(kinds, sections, strict=True):
         if kind == "intro":
             name_line = '<p class="name-line">Name <span></span> Class <span></span></p>'
-            body.append(f'<section class="intro">{"".join(parts[:1])}{name_line}{"".join(parts[1:])}</section>')
+            body.append(
+                f'<section class="intro">{"".join(parts[:1])}{name_line}{"".join(parts[1:])}</section>'
+            )
         else:
             body.append(f'<section class="{kind}">{"".join(parts)}</section>')
     return page(str(paper.get("title", "Paper edition")), "Paper edition", "\n".join(body), css=_PAPER_CSS)
@@ -1030,7 +1120,8 @@ def _exercise_data(exercise: dict, pack: Pack, article) -> str:  # noqa: ANN001
         items = "".join(f"<li>{html.escape(str(f))}</li>" for f in exercise["facts"])
         parts.append(f'<div class="facts"><ul>{items}</ul></div>')
     for spec in exercise.get("data", []):
-        parts.append(_data_table(spec, pack.tables, pack.published))  # type: ignore[arg-type]
+        if not spec.get("with_question"):
+            parts.append(_data_table(spec, pack.tables, pack.published))  # type: ignore[arg-type]
     if exercise.get("calendar"):
         parts.append(_calendar(exercise["calendar"], article.published))
     if exercise.get("outline"):
@@ -1071,8 +1162,12 @@ def print_pdf(html_path: Path, pdf_path: Path) -> bool:
             browser = p.chromium.launch(args=CHROMIUM_FLAGS, **options)
             try:
                 tab = browser.new_page()
-                tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                          else route.abort())
+                tab.route(
+                    "**/*",
+                    lambda route: (
+                        route.continue_() if route.request.url.startswith("file:") else route.abort()
+                    ),
+                )
                 tab.goto(html_path.resolve().as_uri())
                 tab.emulate_media(media="print")
                 tab.pdf(path=str(pdf_path), format="A4", print_background=True, prefer_css_page_size=True)
@@ -1118,8 +1213,10 @@ def _require_student_runs(pack: Pack, staging: Path) -> None:
             ran = execute(nb, folder, f"student edition of {source.path.name}")
             statuses = {status for _, status in check_results(ran)}
             if statuses != {exercises.NOT_ANSWERED}:
-                raise SpilloverError(f"student edition of {source.path.name}: self-checks say {sorted(statuses)}, "
-                                     "expected only 'not yet answered'")
+                raise SpilloverError(
+                    f"student edition of {source.path.name}: self-checks say {sorted(statuses)}, "
+                    "expected only 'not yet answered'"
+                )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -1141,15 +1238,22 @@ def _require_all_correct(nb: nbformat.NotebookNode, source: Source) -> None:
     messages = check_messages(nb)
     wanted = [q.name for q in source.questions]
     if sorted(messages) != sorted(wanted):
-        raise SpilloverError(f"teacher edition of {source.path.name}: self-checks missing for "
-                             f"{', '.join(sorted(set(wanted) - set(messages)))}")
+        raise SpilloverError(
+            f"teacher edition of {source.path.name}: self-checks missing for "
+            f"{', '.join(sorted(set(wanted) - set(messages)))}"
+        )
     failing = [
         f"{name} ({message})"
         for name, message in messages.items()
-        if not (message == exercises.CORRECT or (message.startswith(exercises.ANSWERED) and "check that" not in message))
+        if not (
+            message == exercises.CORRECT
+            or (message.startswith(exercises.ANSWERED) and "check that" not in message)
+        )
     ]
     if failing:
-        raise SpilloverError(f"teacher edition of {source.path.name}: self-checks not correct: {', '.join(failing)}")
+        raise SpilloverError(
+            f"teacher edition of {source.path.name}: self-checks not correct: {', '.join(failing)}"
+        )
 
 
 def _paper_edition(pack: Pack, config: dict, folder: Path) -> None:

@@ -9,7 +9,7 @@ classroom/README.md) and compared through *tokens*:
 - an answer is first **normalised** (``normalise``): a number becomes a float (a pint
   quantity is converted to the question's unit), a date ISO text, a choice one of its
   options, names a sorted set of words, and so on. Answers of the wrong type get a specific
-  message (a pandas Series where a number is wanted, ``"1,037 km"`` as text, a decimal
+  message (a pandas Series where a number is wanted, ``"1,234 km"`` as text, a decimal
   comma that Python read as a tuple ...);
 - the normalised answer is turned into **tokens** (``answer_tokens``): for a number, the
   index of the grid cell it falls in (the grid step is a power of ten below the tolerance);
@@ -54,8 +54,8 @@ HERE = Path(__file__).resolve().parent
 
 #: Words that carry no name: dropped from names and sources before comparing.
 STOPWORDS = frozenset(
-    "a an and as at between by for from in is it its of on or the their them they to was were "
-    "who with according said says reported".split()
+    """a an and as at between by for from in is it its of on or the their them they to was were who
+    with according said says reported""".split()  # noqa: SIM905 - a list of words reads better so
 )
 _MEAN_EARTH_RADIUS_KM = 6371.0088
 _LETTERS = str.maketrans("0123456789", "ghijklmnop")  # hashes without digits
@@ -129,20 +129,23 @@ def _text_number_problem(text: str, spec: Mapping) -> Problem:
     if not match:
         return Problem(f"{text!r} is text, not a number; give a number, e.g. 12.5 (no quotes)")
     digits, unit = match.group(1).strip().replace(" ", ""), match.group(2)
-    if "," in digits:
-        head, _, tail = digits.rpartition(",")
-        if "." not in digits and len(tail) != 3:  # a decimal comma: 0,222
-            fixed = f"{head.replace(',', '')}.{tail}"
-            why = "with a decimal comma"
-        else:  # thousands separators: 1,037
-            fixed = digits.replace(",", "")
-            why = "with a thousands separator"
-    else:
-        fixed, why = digits, "in quotes"
     extra = f" and without the unit ({unit.strip()})" if unit else ""
+    head, _, tail = digits.rpartition(",")
+    if "," not in digits:
+        return Problem(
+            f"{text!r} is text (it is in quotes), not a number; write the number itself, "
+            f"without quotes{extra}: {digits}"
+        )
+    decimal = f"{head.replace(',', '').replace('.', '')}.{tail}"
+    if "." in digits or len(tail) != 3 or head.lstrip("+-") in ("", "0"):  # 0,5 or 1.234,5
+        return Problem(
+            f"{text!r} is text with a decimal comma, not a number; write the number itself, "
+            f"without quotes{extra}, with a decimal point: {decimal}"
+        )
+    grouped = digits.replace(",", "")  # 1,234: thousands, or a decimal comma?
     return Problem(
-        f"{text!r} is text {why}, not a number; write the number itself, without quotes{extra}: "
-        f"{fixed}" + (" (a decimal point, no thousands separator)" if "," in digits else "")
+        f"{text!r} is text with a comma, not a number; write the number itself, without quotes{extra} "
+        f"and without a thousands separator: {grouped} (or {decimal} if the comma was a decimal comma)"
     )
 
 
@@ -151,7 +154,7 @@ def _tuple_problem(value: tuple) -> Problem:
         a, b = value
         return Problem(
             f"that is a tuple {value!r}: Python reads the comma in {a},{b} as a separator between two "
-            f"numbers. Use a decimal point ({a}.{b}) and no thousands separator (1037, not 1,037)"
+            f"numbers. Use a decimal point ({a}.{b}) and no thousands separator (1234, not 1,234)"
         )
     return Problem(f"that is a tuple of {len(value)} values, not one number")
 
@@ -189,7 +192,9 @@ def as_number(answer: object, spec: Mapping) -> float:
         except (TypeError, ValueError):
             raise Problem(f"that is {_type_name(answer)}, not a number") from None
     if math.isnan(value):
-        raise Problem("that is NaN (not a number): a step of the computation found nothing, e.g. no row matched")
+        raise Problem(
+            "that is NaN (not a number): a step of the computation found nothing, e.g. no row matched"
+        )
     if not math.isfinite(value):
         raise Problem("that is infinite: was there a division by zero?")
     return value
@@ -231,13 +236,14 @@ def accepted_number_text(spec: Mapping, unit_label: str = "") -> str:
         parts.append(f"{spec['abs_tol']:g}{' ' + unit if unit else ''}")
     if spec.get("rel_tol"):
         parts.append(f"{100 * float(spec['rel_tol']):g} %")
-    within = " or ".join(parts) + (" (whichever is larger)" if len(parts) > 1 else "")
-    what = "a percentage (5 means 5 %)" if spec.get("percent") else f"a number{' of ' + unit if unit else ''}"
+    within = " or ".join(parts)
+    larger = ", whichever is larger" if len(parts) > 1 else ""
+    what = "a percentage (5 means 5 %)" if spec.get("percent") else f"a number{' in ' + unit if unit else ''}"
     decimals = max(0, -int(spec["step"]) - 1) if "step" in spec else 0
     keep = f"; keep at least {decimals} decimal place{'s' if decimals > 1 else ''}" if decimals else ""
     return (
-        f"{what}, as a Python int or float (not text: no quotes, no unit, no thousands separator, "
-        f"a decimal point); accepted within {within} of the exact value{keep}"
+        f"{what}, as an int or float (no quotes, no unit, no thousands separator; a decimal point, "
+        f"not a comma); accepted within {within} of the exact value{larger}{keep}"
     )
 
 
@@ -304,7 +310,7 @@ def _text_answer(answer: object, what: str) -> str:
 
 
 def as_choice(answer: object, spec: Mapping) -> str:
-    text = fold(_text_answer(answer, "your choice"))
+    text = fold(_text_answer(answer, "one of the choices"))
     synonyms = {fold(s): option for option, names in (spec.get("synonyms") or {}).items() for s in names}
     options = [fold(o) for o in spec["options"]]
     if text in options:
@@ -315,7 +321,11 @@ def as_choice(answer: object, spec: Mapping) -> str:
 
 
 def as_names(answer: object, spec: Mapping) -> str:
-    if isinstance(answer, list | tuple | set | frozenset) and answer and all(isinstance(a, str) for a in answer):
+    if (
+        isinstance(answer, list | tuple | set | frozenset)
+        and answer
+        and all(isinstance(a, str) for a in answer)
+    ):
         answer = " ".join(sorted(answer))
     text = _text_answer(answer, "the names")
     found = sorted(set(words(text, STOPWORDS | set(spec.get("ignore", ())))))
@@ -540,10 +550,14 @@ class Key:
     def plain(cls, spec: Mapping, expected: list[object]) -> Key:
         """The grader's key: plain tokens from the expected values (and the spec's words)."""
         if spec["kind"] == "sources":
+
+            def tokens(key: str, alternative: str) -> list[list[str]]:
+                return [[f"s:{key}:{w}" for w in group] for group in _word_groups(alternative)]
+
             accepted = {
-                "accept": {k: [_word_groups(a) for a in alts] for k, alts in spec["accept"].items()},
+                "accept": {k: [tokens(k, a) for a in alts] for k, alts in spec["accept"].items()},
                 "reject": {
-                    k: [{"groups": _word_groups(r["words"]), "message": r["message"]} for r in rules]
+                    k: [{"groups": tokens(k, r["words"]), "message": r["message"]} for r in rules]
                     for k, rules in (spec.get("reject") or {}).items()
                 },
             }
@@ -552,21 +566,23 @@ class Key:
 
     def public(self, salt: str) -> dict:
         """The student's key: the spec's public fields, the salt and hashes only."""
+
         def seal_all(tokens: Iterable[str]) -> list[str]:
             return sorted(digest(salt, t) for t in tokens)
 
         spec = {k: v for k, v in self.spec.items() if k in PUBLIC_FIELDS}
         if self.spec["kind"] == "sources":
-            def seal_groups(groups: list[list[str]], key: str) -> list[list[str]]:
-                return [seal_all(f"s:{key}:{w}" for w in group) for group in groups]
+
+            def seal_groups(groups: list[list[str]]) -> list[list[str]]:
+                return [seal_all(group) for group in groups]
 
             accepted = {
                 "accept": {
-                    k: [seal_groups(groups, k) for groups in alts]
+                    k: [seal_groups(groups) for groups in alts]
                     for k, alts in self.accepted["accept"].items()  # type: ignore[index]
                 },
                 "reject": {
-                    k: [{"groups": seal_groups(r["groups"], k), "message": r["message"]} for r in rules]
+                    k: [{"groups": seal_groups(r["groups"]), "message": r["message"]} for r in rules]
                     for k, rules in self.accepted["reject"].items()  # type: ignore[index]
                 },
             }
@@ -750,7 +766,10 @@ def export_answers(namespace: Mapping, variables: Mapping[str, str], path: str |
             entry["state"] = "missing"
         else:
             answer = namespace[variable]
-            entry["shown"] = _short(answer, 400) if spec["kind"] != "text" else None
+            plain = (
+                answer.item() if hasattr(answer, "item") and getattr(answer, "shape", None) == () else answer
+            )
+            entry["shown"] = _short(plain, 400) if spec["kind"] != "text" else None
             try:
                 entry["value"] = normalise(spec, answer)
                 entry["state"] = "answered"
