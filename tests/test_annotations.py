@@ -341,27 +341,39 @@ def test_template_from_the_cli_parses_with_one_entry_per_mention(
     assert annotate_output.startswith("# Annotations of 000_bcf152c5a0c9a4f2.txt")
     data = yaml.safe_load(annotate_output)
     assert data["sha256"] == seed.sha256
-    assert data["excluded"] == []
-    figures = data["figures"]
-    assert len(figures) == len(seed_mentions) == 32
-    for figure, mention in zip(figures, seed_mentions.itertuples(), strict=True):
-        assert (figure["start"], figure["end"]) == (mention.start, mention.end)
-        assert figure["quote"]["exact"] == mention.text == seed.text[figure["start"] : figure["end"]]
-        assert seed.text[: figure["start"]].endswith(figure["quote"]["prefix"])
-        assert seed.text[figure["end"] :].startswith(figure["quote"]["suffix"])
-        assert figure["category"] == figure["measure"] == figure["subject"] == "TODO"
+    # Every mention is an entry: a figure, or (a likely non-figure) excluded with an inferred reason.
+    entries = sorted([*data["figures"], *data["excluded"]], key=lambda e: e["start"])
+    assert len(entries) == len(seed_mentions) == 32
+    assert [e["quote"]["exact"] for e in data["excluded"]] == ["One"]  # "One commentator"
+    for entry, mention in zip(entries, seed_mentions.itertuples(), strict=True):
+        assert (entry["start"], entry["end"]) == (mention.start, mention.end)
+        assert entry["quote"]["exact"] == mention.text == seed.text[entry["start"] : entry["end"]]
+        assert seed.text[: entry["start"]].endswith(entry["quote"]["prefix"])
+        assert seed.text[entry["end"] :].startswith(entry["quote"]["suffix"])
+    for figure in data["figures"]:
+        assert figure["category"] in ("", *CATEGORIES)  # '' until the user fills it in
+        assert figure["measure"] and figure["subject"]  # first guesses, marked in comments
     assert annotate_output == template(seed, seed_mentions)
 
 
-def test_template_is_rejected_until_filled_in(annotate_output: str, seed, seed_mentions, tmp_path):
-    path = tmp_path / "todo.yaml"
+def test_template_loads_with_its_unfinished_entries_left_out(
+    annotate_output: str, seed, seed_mentions, tmp_path
+):
+    """Changed: the template used to be rejected until filled in (category TODO); now an entry
+    with an empty category is unfinished and left out, and the rest loads."""
+    path = tmp_path / "template.yaml"
     path.write_text(annotate_output, encoding="utf-8")
-    with pytest.raises(AnnotationError) as raised:
-        load_annotations(path, seed)
-    assert_one_line_error(raised, path, "figures[0] ('date_m001') category: ", "'timeline'")
-    # Filled in, the same file loads and covers every mention.
+    loaded = load_annotations(path, seed)
     data = yaml.safe_load(annotate_output)
+    empty = [f["id"] for f in data["figures"] if not f["category"]]
+    assert empty and [u.entry["id"] for u in loaded.unfinished] == empty
+    assert [f["id"] for f in loaded.figures] == [f["id"] for f in data["figures"] if f["category"]]
+    assert "category is empty" in loaded.unfinished[0].problem
+    check_coverage(loaded, seed_mentions)  # unfinished entries still count as in the file
+    # Filled in, the same file loads with nothing unfinished and covers every mention.
     for figure in data["figures"]:
-        figure.update(category="timeline", measure="a measure", subject="a subject")
+        figure["category"] = figure["category"] or "timeline"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    check_coverage(load_annotations(path, seed), seed_mentions)
+    filled = load_annotations(path, seed)
+    assert not filled.unfinished and len(filled.figures) == len(data["figures"])
+    check_coverage(filled, seed_mentions)

@@ -110,6 +110,13 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             *_ANCHOR,
             Column("sentence", "string", "", "the sentence it sits in"),
             Column("mention_id", "string", "", "the extractor's mention at the same offsets"),
+            Column(
+                "added_by_hand",
+                "boolean",
+                "",
+                "true for a figure the extractor missed, added to the annotations by its quote: its "
+                "value is read from the quote or typed in the annotation (empty mention_id)",
+            ),
         ],
     ),
     "refugee_flows": (

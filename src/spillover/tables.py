@@ -16,7 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from spillover import paths, schema
-from spillover.annotations import Annotations, check_coverage, load_annotations
+from spillover.annotations import (
+    Annotations,
+    added_numbers,
+    check_coverage,
+    load_annotations,
+    warn_unfinished,
+)
 from spillover.article import Article, read_article
 from spillover.extract import excerpt, extract_mentions
 from spillover.units import convert
@@ -37,7 +43,8 @@ def load(
     """Read the article, find its mentions and, if there is an annotation file, check it.
 
     With ``annotations_path`` None the curated file data/annotations/<stem>.yaml is used when
-    it exists; an article without one gets mentions and a timeline only.
+    it exists; an article without one gets mentions and a timeline only. Unfinished entries
+    (a required field left empty) are left out with one warning line on stderr.
     """
     article = read_article(article_path)
     mentions = extract_mentions(article)
@@ -48,6 +55,7 @@ def load(
     if annotations_path is not None:
         annotations = load_annotations(annotations_path, article)
         check_coverage(annotations, mentions)
+        warn_unfinished(annotations)
     return Inputs(article, mentions, annotations)
 
 
@@ -92,8 +100,13 @@ def figures_table(inputs: Inputs) -> pd.DataFrame:
                 )
             }
             numbers["sentence"] = excerpt(inputs.article.text, mention.sentence_start, mention.sentence_end)
+        elif figure.get("_by_quote"):  # added by its quote: a figure the extractor missed
+            numbers = added_numbers(figure)
+            where = inputs.article.sentence_at(figure["start"])
+            numbers["sentence"] = excerpt(inputs.article.text, where.start, where.end) if where else ""
         if figure.get("unit"):
             numbers["unit"] = figure["unit"]
+        numbers["added_by_hand"] = "true" if mention is None else "false"
         rows[figure["id"]] = {
             **numbers,
             "figure_id": figure["id"],
