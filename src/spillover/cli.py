@@ -136,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     classroom = commands.add_parser("classroom", help="write student and teacher editions")
     classroom.add_argument("--out", type=Path, default=paths.REPORTS / "classroom")
     _add_force(classroom)
+
+    grade = commands.add_parser("grade", help="mark student notebooks: marks.csv and feedback")
+    grade.add_argument("submissions", nargs="+", type=Path, help="student notebooks, or folders of them")
+    grade.add_argument("--out", type=Path, required=True, help="folder for marks.csv, feedback/, to-read.md")
+    grade.add_argument("--pack", type=Path, help="the .zip the students had (default: build the pack)")
+    _add_force(grade)
     return parser
 
 
@@ -215,6 +221,11 @@ def run(args: argparse.Namespace) -> int:
 
         out = build_classroom(args.out, force=args.force)
         print(f"classroom editions written to {out}", file=sys.stderr)
+    elif args.command == "grade":
+        from spillover.grade import grade
+
+        out = grade(args.submissions, args.out, pack=args.pack, force=args.force)
+        print(f"marks written to {out / 'marks.csv'}, feedback to {out / 'feedback'}", file=sys.stderr)
     return 0
 
 

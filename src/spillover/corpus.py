@@ -299,9 +299,17 @@ def article_key(article: Path, values: dict[str, str], shared: bytes) -> str:
 
 class _LocalPool:
     """Worker processes on this machine, started from a server that has imported the pipeline
-    (forkserver with preload: each worker pays the imports once, and forks no threads)."""
+    (forkserver with preload: each worker pays the imports once, and forks no threads). Like
+    any spawn or forkserver pool, a script that calls run_corpus must guard its top level with
+    ``if __name__ == "__main__":`` (the workers import the main module)."""
 
     def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.slots = workers * IN_FLIGHT_PER_WORKER
+        self.name = f"process pool of {workers} worker{'s' if workers != 1 else ''}"
+        self.pool = self._start()
+
+    def _start(self) -> Any:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -309,13 +317,19 @@ class _LocalPool:
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["spillover.corpus_worker", "spillover.pipeline", "spillover.geo"])
-        self.workers = workers
-        self.slots = workers * IN_FLIGHT_PER_WORKER
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
-        self.name = f"process pool of {workers} worker{'s' if workers != 1 else ''}"
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=warm_up)
 
     def submit(self, index: int, item: Item, key: str, values: dict[str, str]) -> Any:
-        return self.pool.submit(analyse, item.display, str(item.path.resolve()), values)
+        from concurrent.futures.process import BrokenProcessPool
+
+        arguments = (analyse, item.display, str(item.path.resolve()), values)
+        try:
+            return self.pool.submit(*arguments)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): the tasks it had in
+            # flight are reported as internal errors; a new pool takes the rest
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._start()
+            return self.pool.submit(*arguments)
 
     def close(self, interrupted: bool = False) -> None:
         self.pool.shutdown(wait=not interrupted, cancel_futures=True)
@@ -465,24 +479,42 @@ def run_corpus(
     folder = OutputFolder(out, ENTRIES, force=force)  # refuses a project folder before any work
     cache.remove_scratch_of_dead_processes()
     run = CorpusRun(folder.out, [Outcome(item) for item in items], pairs)
-    with folder:
-        started = time.perf_counter()
-        todo = _keys_and_lookups(run, checked, use_cache)
-        if todo:
-            _compute(run, todo, checked, workers, scheduler, progress)
-        run.compute_seconds = time.perf_counter() - started
-        from spillover.corpus_page import write_page
-        from spillover.corpus_tables import write_tables
-
-        data = folder.staging / "data"
-        data.mkdir()
-        tables = write_tables(run, data)
-        if reports:
-            _reports(run, folder.staging / "articles", checked, workers)
-        (folder.staging / "index.html").write_text(write_page(run, tables, data, source), encoding="utf-8")
-        folder.publish_versioned()
-    cache.evict(keep={o.key for o in run.outcomes if o.key})
+    cluster = _DaskCluster(scheduler) if scheduler else None  # an unreachable one fails first
+    try:
+        with folder:
+            started = time.perf_counter()
+            todo = _keys_and_lookups(run, checked, use_cache)
+            if todo:
+                pool = min(workers or os.cpu_count() or 1, len(todo))
+                _compute(run, todo, checked, cluster or _LocalPool(pool), progress)
+            run.compute_seconds = time.perf_counter() - started
+            _publish(run, folder, checked, source, workers, reports)
+    finally:
+        if cluster is not None:
+            cluster.close()
+    cache.evict(keep={o.key for o in run.outcomes if o.key}, root=cache.CACHE)
     return run
+
+
+def _publish(
+    run: CorpusRun,
+    folder: OutputFolder,
+    values: dict[str, str],
+    source: Path | str,
+    workers: int,
+    reports: bool,
+) -> None:
+    """The reports, the tables and the page, staged and published in one rename."""
+    from spillover.corpus_page import write_page
+    from spillover.corpus_tables import write_tables
+
+    if reports:
+        _reports(run, folder.staging / "articles", values, workers)
+    data = folder.staging / "data"
+    data.mkdir()
+    tables = write_tables(run, data)
+    (folder.staging / "index.html").write_text(write_page(run, tables, data, source), encoding="utf-8")
+    folder.publish_versioned()
 
 
 def _keys_and_lookups(run: CorpusRun, values: dict[str, str], use_cache: bool) -> list[tuple[int, Item, str]]:
@@ -495,6 +527,12 @@ def _keys_and_lookups(run: CorpusRun, values: dict[str, str], use_cache: bool) -
             outcome.key = article_key(outcome.item.path, values, shared)
         except InputError as error:
             outcome.status, outcome.error = "error", one_line(str(error))
+            continue
+        except OSError as error:  # a file beside it (its .meta.yaml) that cannot be read
+            outcome.status = "error"
+            outcome.error = one_line(
+                f"cannot read {error.filename or outcome.item.display}: {error.strerror}"
+            )
             continue
         if not use_cache:
             cache.remove(outcome.key)
@@ -510,21 +548,19 @@ def _compute(
     run: CorpusRun,
     todo: list[tuple[int, Item, str]],
     values: dict[str, str],
-    workers: int,
-    scheduler: str | None,
+    executor: Any,
     progress: bool | None,
 ) -> None:
+    """Run the articles left to do on the executor, storing each result as it arrives."""
     from tqdm import tqdm
 
-    if scheduler:
-        executor: Any = _DaskCluster(scheduler)
-    else:
-        executor = _LocalPool(min(workers or os.cpu_count() or 1, len(todo)))
     run.executor = executor.name
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=len(todo), desc="articles", unit="article", file=sys.stderr, disable=not show)
+    failed = 0
 
     def done(index: int, result: dict[str, Any]) -> None:
+        nonlocal failed
         outcome = run.outcomes[index]
         outcome.computed = True
         outcome.seconds = result.get("seconds", 0.0)
@@ -535,7 +571,8 @@ def _compute(
             outcome.entry = _store(outcome.key, outcome.item, result)
         bar.update()
         if outcome.status != "ok":
-            bar.set_postfix(failed=sum(o.status not in ("ok", "pending") for o in run.outcomes))
+            failed += 1
+            bar.set_postfix(failed=failed)
 
     interrupted = True
     try:
@@ -543,7 +580,8 @@ def _compute(
         interrupted = False
     finally:
         bar.close()
-        executor.close(interrupted)
+        if isinstance(executor, _LocalPool):  # a Dask client is closed by run_corpus
+            executor.close(interrupted)
 
 
 def _reports(run: CorpusRun, articles: Path, values: dict[str, str], workers: int) -> None:

@@ -15,6 +15,7 @@ import math
 import re
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -33,6 +34,12 @@ EMBED_TOTAL = 8_000_000
 #: CSV files hold every row).
 MAX_CHANGES_SHOWN = 150
 MAX_CHECKS_SHOWN = 400
+#: Past these, the page shows the rows that need a look first (articles that failed or have an
+#: inconsistent check; quantities with a disagreement; pairs with the most changes), so it stays
+#: a size a browser opens (about 0.6 kB a row): the CSV files hold every row.
+MAX_ARTICLES_SHOWN = 5_000
+MAX_QUANTITIES_SHOWN = 300
+MAX_PAIRS_SHOWN = 200
 _MIME = {".csv": "text/csv", ".json": "application/json"}
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
@@ -92,10 +99,22 @@ def _section(anchor: str, title: str, body: str) -> str:
 # --- sections ------------------------------------------------------------------------------------
 
 
+def _records(frame: pd.DataFrame) -> list[SimpleNamespace]:
+    """Rows as objects with the columns as attributes (much faster than itertuples)."""
+    return [SimpleNamespace(**row) for row in frame.to_dict("records")]
+
+
 def _articles(articles: pd.DataFrame) -> str:
     rows = []
-    for n, a in enumerate(articles.itertuples(index=False), start=1):
-        name = f'{_e(a.title or a.article_id)}<span class="path">{_e(a.path)}</span>'
+    numbered = list(enumerate(_records(articles), start=1))
+    if len(numbered) > MAX_ARTICLES_SHOWN:
+        first = [(n, a) for n, a in numbered if a.status != "ok" or (a.inconsistent or 0) > 0]
+        chosen = {n for n, _ in first[:MAX_ARTICLES_SHOWN]}
+        others = [n for n, _ in numbered if n not in chosen]
+        chosen |= set(others[: MAX_ARTICLES_SHOWN - len(chosen)])
+        numbered = [(n, a) for n, a in numbered if n in chosen]
+    for n, a in numbered:
+        name = f'{_e(a.title or a.article_id)}<span class="path">{_e(Path(a.path).name)}</span>'
         if a.status != "ok":
             last = f'<td class="error" colspan="8">{_e(a.error)}</td>'
             rows.append(f'<tr class="failed">{_td(n, "num")}<td>{name}</td>{last}</tr>')
@@ -109,7 +128,7 @@ def _articles(articles: pd.DataFrame) -> str:
         cells = [
             _td(n, "num"),
             f"<td>{name}</td>",
-            _td(a.published),
+            _td(a.published, "date"),
             _td(a.figures, "num"),
             _td(a.auto_checks, "num"),
             _td(a.consistent, "num consistent" if a.consistent else "num"),
@@ -137,7 +156,13 @@ def _articles(articles: pd.DataFrame) -> str:
         "automatically, and the verdicts. An article that could not be read says why, in the same "
         "words as <code>spillover tables --article PATH</code>.</p>"
     )
-    return _section("articles", "Articles", intro + _table(head, rows))
+    more = ""
+    if len(rows) < len(articles):
+        more = (
+            f"{len(rows):,} of {len(articles):,} articles: those that could not be read or have an "
+            "inconsistent check, then the first others (articles.csv has every one)"
+        )
+    return _section("articles", "Articles", intro + _table(head, rows, more))
 
 
 def _quantities(quantities: pd.DataFrame, reports: dict[str, str]) -> str:
@@ -159,7 +184,7 @@ def _quantities(quantities: pd.DataFrame, reports: dict[str, str]) -> str:
     groups = list(quantities.groupby("quantity_id", sort=True))
     groups.sort(key=lambda g: (not (g[1]["agreement"] == "disagrees").any(), g[0]))
     parts = []
-    for _, group in groups:
+    for _, group in groups[:MAX_QUANTITIES_SHOWN]:
         first = group.iloc[0]
         disagree = (group["agreement"] == "disagrees").any()
         ids = sorted(set(group["article_id"]))
@@ -170,7 +195,7 @@ def _quantities(quantities: pd.DataFrame, reports: dict[str, str]) -> str:
             else f'<p class="flag agrees">The {len(ids)} articles agree.</p>'
         )
         rows = []
-        for s in group.itertuples(index=False):
+        for s in _records(group):
             stated = f"{_text(s.article_value)} {s.article_unit}".strip()
             covers = f"{_text(s.low)} to {_text(s.high)} {s.unit}".strip()
             rows.append(
@@ -195,9 +220,14 @@ def _quantities(quantities: pd.DataFrame, reports: dict[str, str]) -> str:
             f'<section class="{css}"><h3>{_e(first.quantity)}</h3>{flag}{_table(head, rows)}</section>'
         )
     flagged = sum(1 for _, g in groups if (g["agreement"] == "disagrees").any())
+    shown = ""
+    if len(groups) > MAX_QUANTITIES_SHOWN:
+        shown = (
+            f"; the first {MAX_QUANTITIES_SHOWN} are shown, disagreements first (same_quantity.csv has all)"
+        )
     summary = (
-        f'<p class="note">{len(groups)} quantities stated by several articles; {flagged} with a '
-        "disagreement.</p>"
+        f'<p class="note">{len(groups):,} quantities stated by several articles; {flagged:,} with a '
+        f"disagreement{shown}.</p>"
     )
     return _section("quantities", "One quantity, several articles", intro + summary + "".join(parts))
 
@@ -218,7 +248,16 @@ def _changes(pairs: pd.DataFrame, changes: pd.DataFrame) -> str:
             intro + '<p class="note">No two articles of this corpus are versions of one text.</p>',
         )
     parts = []
-    for p in pairs.itertuples(index=False):
+    by_pair = dict(iter(changes.groupby("pair_id", sort=False)))
+    shown = _records(pairs)
+    if len(shown) > MAX_PAIRS_SHOWN:
+        shown = sorted(shown, key=lambda p: -(p.changed or 0) - (p.added or 0) - (p.removed or 0))
+        shown = sorted(shown[:MAX_PAIRS_SHOWN], key=lambda p: p.pair_id)
+        parts.append(
+            f'<p class="note">The {MAX_PAIRS_SHOWN} of {len(pairs):,} pairs with the most changes '
+            "(pairs.csv and changes.csv have every one).</p>"
+        )
+    for p in shown:
         title = f"<h3>{_e(p.old_article)} → {_e(p.new_article)}</h3>"
         if p.status != "compared":
             parts.append(f'{title}<p class="note">{_e(p.status)} (paired by {_e(p.paired_by)})</p>')
@@ -228,7 +267,7 @@ def _changes(pairs: pd.DataFrame, changes: pd.DataFrame) -> str:
             f"{_text(p.removed)} removed, "
             f"{_text(p.unchanged)} unchanged (paired by {_e(p.paired_by)}).</p>"
         )
-        mine = changes[changes["pair_id"] == p.pair_id]
+        mine = by_pair.get(p.pair_id, changes.iloc[:0])
         rows = [
             "<tr>"
             + _td(c.change, f"flag {_class(c.change)}")
@@ -238,7 +277,7 @@ def _changes(pairs: pd.DataFrame, changes: pd.DataFrame) -> str:
             + _td(c.new_quote)
             + _td(c.new_sentence, "sentence")
             + "</tr>"
-            for c in mine.head(MAX_CHANGES_SHOWN).itertuples(index=False)
+            for c in _records(mine.head(MAX_CHANGES_SHOWN))
         ]
         more = (
             f"first {MAX_CHANGES_SHOWN} of {len(mine)} changes (all are in changes.csv)"
@@ -277,7 +316,7 @@ def _checks(checks: pd.DataFrame, reports: dict[str, str]) -> str:
         + _td(c.verdict, f"verdict {_class(c.verdict)}")
         + _td(c.reason, "reason")
         + "</tr>"
-        for c in shown.head(MAX_CHECKS_SHOWN).itertuples(index=False)
+        for c in _records(shown.head(MAX_CHECKS_SHOWN))
     ]
     more = (
         f"first {MAX_CHECKS_SHOWN} of {len(checks)} checks (all are in checks.csv)"
@@ -330,11 +369,12 @@ def _downloads(data: Path) -> str:
 
 def write_page(run: CorpusRun, tables: dict[str, pd.DataFrame], data: Path, source: Path | str) -> str:
     articles = tables["articles"]
-    reports = {a.article_id: a.report for a in articles.itertuples(index=False) if a.report}
+    reports = dict(zip(articles["article_id"], articles["report"], strict=True))
+    reports = {article: report for article, report in reports.items() if report}
     ok = int((articles["status"] == "ok").sum())
     checks = tables["checks"]
     verdicts = checks["verdict"].value_counts().to_dict()
-    quantities = tables["quantities"]
+    quantities = tables["same_quantity"]
     disagreeing = quantities.loc[quantities["agreement"] == "disagrees", "quantity_id"].nunique()
     name = Path(source).name or str(source)
     summary = (

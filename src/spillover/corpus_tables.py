@@ -7,7 +7,7 @@ Tables (CSV, UTF-8, one row per ...):
   article, with its ``article_id``) -- the corpus's figures as one tidy table;
 - ``checks``: automatic check of a figure against the World Factbook (each article's
   ``auto_checks``);
-- ``quantities``: statement of one quantity (a country's population, a border's length, an
+- ``same_quantity``: statement of one quantity (a country's population, a border's length, an
   area ...) by one of several articles that state it, aligned on the Factbook figure the
   check compared it with, with disagreements between articles flagged;
 - ``pairs`` and ``changes``: two versions of one text, and each figure that changed, appeared
@@ -19,11 +19,11 @@ tables' (mentions, auto_checks); the others are described here, in the same styl
 
 from __future__ import annotations
 
+import csv
 import difflib
 import json
 import math
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ from spillover.autocheck import CONSISTENT, INCONSISTENT, NOT_CHECKABLE
 from spillover.corpus_worker import ARTICLE_JSON
 from spillover.extract import excerpt
 from spillover.schema import Column
-from spillover.tables import read_tables, to_csv_text
+from spillover.tables import to_csv_text
 
 if TYPE_CHECKING:
     from spillover.corpus import CorpusRun, Outcome
@@ -91,7 +91,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
         "Every automatic check of every article against the World Factbook (each article's auto_checks)",
         [_ARTICLE_ID, *schema.TABLES["auto_checks"][1]],
     ),
-    "quantities": (
+    "same_quantity": (
         "One quantity as several articles state it, side by side: each row one statement, aligned on "
         "the Factbook figure its check compared it with (country, field, qualifier)",
         [
@@ -206,38 +206,56 @@ def datapackage() -> dict:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _entry_tables(outcome: Outcome) -> dict[str, pd.DataFrame]:
+_DTYPES = {"integer": "Int64", "number": "float64"}
+
+
+def read_table(entry: Path, name: str) -> pd.DataFrame:
+    """One of an entry's tables (mentions, auto_checks), typed by the data dictionary."""
+    fields = schema.TABLES[name][1]
+    numeric = {c.name: _DTYPES[c.type] for c in fields if c.type in _DTYPES}
+    return pd.read_csv(
+        entry / f"{name}.csv",
+        dtype={c.name: numeric.get(c.name, "str") for c in fields},
+        keep_default_na=False,  # "NA" in a quote is text, not a missing value
+        na_values={column: [""] for column in numeric},
+        encoding="utf-8",
+    )
+
+
+def _summary(outcome: Outcome) -> dict:
     assert outcome.entry is not None
-    return read_tables(outcome.entry)
-
-
-def _ok(run: CorpusRun) -> Iterator[Outcome]:
-    return (o for o in run.outcomes if o.status == "ok" and o.entry is not None)
+    return json.loads((outcome.entry / ARTICLE_JSON).read_text(encoding="utf-8"))
 
 
 def write_tables(run: CorpusRun, folder: Path) -> dict[str, pd.DataFrame]:
-    """Write every corpus table and datapackage.json into `folder`. figures.csv is written an
-    article at a time (its size grows with the corpus); the other tables are returned for the
-    page."""
-    checks, verdicts = [], {}
+    """Write every corpus table and datapackage.json into `folder`. figures.csv, whose size
+    grows with the corpus, is copied an article at a time from the entries' mentions.csv with
+    the article's id put in front of each row (never all in memory); the other tables are
+    returned for the page."""
+    checks, summaries = [], {}
     with (folder / "figures.csv").open("w", encoding="utf-8", newline="") as handle:
-        handle.write(",".join(columns("figures")) + "\n")
-        for outcome in _ok(run):
-            tables = _entry_tables(outcome)
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns("figures"))
+        for outcome in run.outcomes:
+            if outcome.status != "ok" or outcome.entry is None:
+                continue
             article_id = outcome.item.article_id
-            if len(tables["mentions"]):
-                handle.write(_body(_with_id(tables["mentions"], article_id, "figures")))
-            found = tables["auto_checks"]
-            verdicts[article_id] = found["verdict"].value_counts().to_dict()
-            if len(found):
-                checks.append(_with_id(found, article_id, "checks"))
+            summaries[article_id] = summary = _summary(outcome)
+            with (outcome.entry / "mentions.csv").open(encoding="utf-8", newline="") as mentions:
+                rows = csv.reader(mentions)
+                if next(rows, None) != schema.columns("mentions"):
+                    raise ValueError(f"cache entry {outcome.entry.name}: mentions.csv has other columns")
+                writer.writerows([article_id, *row] for row in rows)
+            if summary["rows"].get("auto_checks"):
+                found = read_table(outcome.entry, "auto_checks")
+                checks.append(conform(found.assign(article_id=article_id), "checks"))
     frames = {
-        "articles": articles_table(run, verdicts),
+        "articles": articles_table(run, summaries),
         "checks": conform(pd.concat(checks, ignore_index=True), "checks")
         if checks
         else conform([], "checks"),
     }
-    frames["quantities"] = quantities_table(frames["checks"])
+    frames["same_quantity"] = same_quantity_table(frames["checks"])
     frames["pairs"], frames["changes"] = changes_tables(run)
     for name, frame in frames.items():
         (folder / f"{name}.csv").write_text(to_csv_text(frame), encoding="utf-8")
@@ -247,17 +265,8 @@ def write_tables(run: CorpusRun, folder: Path) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def _with_id(frame: pd.DataFrame, article_id: str, table: str) -> pd.DataFrame:
-    return conform(frame.assign(article_id=article_id), table)
-
-
-def _body(frame: pd.DataFrame) -> str:
-    """CSV rows without the header, in the project's one dialect."""
-    return frame.to_csv(index=False, header=False, lineterminator="\n")
-
-
-def articles_table(run: CorpusRun, verdicts: dict[str, dict[str, int]]) -> pd.DataFrame:
-    """One row per article; `verdicts` counts each article's automatic checks by verdict."""
+def articles_table(run: CorpusRun, summaries: dict[str, dict]) -> pd.DataFrame:
+    """One row per article; `summaries` holds each analysed article's article.json."""
     rows = []
     for outcome in run.outcomes:
         row = {
@@ -268,19 +277,18 @@ def articles_table(run: CorpusRun, verdicts: dict[str, dict[str, int]]) -> pd.Da
             "report": outcome.report,
             "report_error": outcome.report_error,
         }
-        if outcome.status == "ok" and outcome.entry is not None:
-            summary = json.loads((outcome.entry / ARTICLE_JSON).read_text(encoding="utf-8"))
-            counts = summary["rows"]
-            found = verdicts.get(outcome.item.article_id, {})
+        summary = summaries.get(outcome.item.article_id)
+        if summary is not None:
+            counts, verdicts = summary["rows"], summary["verdicts"]
             row |= {
                 "title": summary["title"],
                 "published": summary["published"],
                 "characters": summary["characters"],
                 "figures": counts.get("mentions", 0),
                 "auto_checks": counts.get("auto_checks", 0),
-                "consistent": found.get(CONSISTENT, 0),
-                "inconsistent": found.get(INCONSISTENT, 0),
-                "not_checkable": found.get(NOT_CHECKABLE, 0),
+                "consistent": verdicts.get(CONSISTENT, 0),
+                "inconsistent": verdicts.get(INCONSISTENT, 0),
+                "not_checkable": verdicts.get(NOT_CHECKABLE, 0),
                 "findings": counts.get("findings", 0),
             }
         rows.append(row)
@@ -323,7 +331,7 @@ def _in_unit(value: float, unit: str, to: str) -> float:
     return convert(value, unit, to)
 
 
-def quantities_table(checks: pd.DataFrame) -> pd.DataFrame:
+def same_quantity_table(checks: pd.DataFrame) -> pd.DataFrame:
     """The statements of every quantity that two or more articles state, with each one's range
     in the Factbook's unit; a statement whose range misses another article's disagrees."""
     decided = checks[checks["verdict"].isin([CONSISTENT, INCONSISTENT]) & (checks["field"] != "")]
@@ -379,7 +387,7 @@ def quantities_table(checks: pd.DataFrame) -> pd.DataFrame:
                     "disagrees_with": ";".join(missed),
                 }
             )
-    return conform(rows, "quantities")
+    return conform(rows, "same_quantity")
 
 
 # --- two versions of one text ----------------------------------------------------------------------
@@ -419,6 +427,21 @@ def _side_values(prefix: str, mention: dict, text: str) -> dict:
     }
 
 
+def _mention_records(entry: Path) -> list[dict]:
+    """An entry's mentions as dicts, numbers typed (csv: a pair costs milliseconds, not pandas')."""
+    kinds = {c.name: c.type for c in schema.TABLES["mentions"][1]}
+    records = []
+    with (entry / "mentions.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            for name, text in row.items():
+                if kinds.get(name) == "integer":
+                    row[name] = int(text) if text else None
+                elif kinds.get(name) == "number":
+                    row[name] = float(text) if text else math.nan
+            records.append(row)
+    return records
+
+
 def _diff(old: Outcome, new: Outcome) -> tuple[list[dict], int]:
     """The figures that differ between two versions: the two lists of figures (kind and text,
     in order) are aligned by difflib; in a replaced stretch, figures of the same kind side by
@@ -427,8 +450,8 @@ def _diff(old: Outcome, new: Outcome) -> tuple[list[dict], int]:
 
     sides = []
     for outcome in (old, new):
-        mentions = _entry_tables(outcome)["mentions"].to_dict("records")
-        sides.append((mentions, read_text(outcome.item.path)[0]))
+        assert outcome.entry is not None
+        sides.append((_mention_records(outcome.entry), read_text(outcome.item.path)[0]))
     (a, a_text), (b, b_text) = sides
     tokens_a = [(m["kind"], m["text"]) for m in a]
     tokens_b = [(m["kind"], m["text"]) for m in b]

@@ -36,9 +36,9 @@ def analyse(display: str, absolute: str, values: dict[str, str]) -> dict[str, An
     try:
         result = {"status": "ok", "files": _files(Path(absolute), values)}
     except SpilloverError as error:
-        result = {"status": "error", "error": one_line(str(error).replace(absolute, display))}
+        result = {"status": "error", "error": one_line(_as_given(str(error), display, absolute))}
     except Exception as error:  # one article's bug must not stop the others
-        message = one_line(f"{type(error).__name__}: {error}".replace(absolute, display))
+        message = one_line(_as_given(f"{type(error).__name__}: {error}", display, absolute))
         result = {"status": "internal", "error": f"internal error: {message}"}
     result["seconds"] = time.perf_counter() - started
     result["pid"] = os.getpid()
@@ -60,6 +60,7 @@ def _files(article: Path, values: dict[str, str]) -> dict[str, str]:
         "sha256": parsed.sha256,
         "characters": len(parsed.text),
         "rows": {name: len(table) for name, table in tables.items()},
+        "verdicts": {str(k): int(v) for k, v in tables["auto_checks"]["verdict"].value_counts().items()},
     }
     files = {f"{name}.csv": to_csv_text(tables[name]) for name in KEPT_TABLES}
     files["datapackage.json"] = (
@@ -67,6 +68,14 @@ def _files(article: Path, values: dict[str, str]) -> dict[str, str]:
     )
     files[ARTICLE_JSON] = json.dumps(summary, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     return files
+
+
+def _as_given(message: str, display: str, absolute: str) -> str:
+    """A message about the article (and the files beside it, its .meta.yaml) naming them as
+    the user did: the absolute folder the worker read becomes the folder as given."""
+    folder, given = str(Path(absolute).parent), str(Path(display).parent)
+    message = message.replace(absolute, display)
+    return message.replace(folder + os.sep, "" if given == "." else given + os.sep)
 
 
 def one_line(message: str) -> str:
