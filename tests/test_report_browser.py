@@ -59,11 +59,19 @@ def open_offline(browser, index: Path, shots: Path):
 
     page.route("**/*", route)
     page.goto(index.as_uri())
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(500)
+    charts_drawn(page)
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "report.png"), full_page=False)
     return page, problems
+
+
+def charts_drawn(page) -> None:
+    """Wait until every chart the page started drawing is drawn (the page counts them)."""
+    page.wait_for_function(
+        "document.body.dataset.chartsPending === '0' && "
+        "document.querySelectorAll('.plot[data-drawn]').length === "
+        "document.querySelectorAll('.plot[data-fitted]').length"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +89,10 @@ def hostile_report(tmp_path_factory, hostile_article: str) -> Path:
 
 def test_seed_report_draws_every_chart_offline(browser, seed_report, tmp_path):
     page, problems = open_offline(browser, seed_report, tmp_path)
+    assert problems == {"console": [], "failed": [], "network": []}
+    # charts in folded parts are drawn when their part opens
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    charts_drawn(page)
     assert problems == {"console": [], "failed": [], "network": []}
     plots = page.locator("figure.chart .plot")
     assert plots.count() >= 8
@@ -103,10 +115,12 @@ def test_table_of_contents_and_quote_links_resolve(browser, seed_report, tmp_pat
 
 def test_code_is_hidden_until_asked_for(browser, seed_report, tmp_path):
     page, _ = open_offline(browser, seed_report, tmp_path)
-    first = page.locator("details.code").first
-    assert not first.evaluate("d => d.open")
+    first = page.locator(".code").first
+    assert not first.is_visible()
     page.click("#toggle-code")
-    assert first.evaluate("d => d.open")
+    assert first.is_visible()
+    page.click("#toggle-code")
+    assert not first.is_visible()
 
 
 def test_article_script_never_runs(browser, hostile_report, tmp_path):

@@ -513,10 +513,7 @@ def refugee_flows_spec(table: pd.DataFrame, *, credit: str = ARTICLE_CREDIT) -> 
         values=tuple(r["people"] for r in rows),
         colours=tuple(colours[r["group"]] for r in rows),
         hatched=tuple(r["projected"] for r in rows),
-        texts=tuple(
-            (f"{_fmt(r['people'])}" if r["stated"] else f"{r['quote']}: no number given, not drawn")
-            for r in rows
-        ),
+        texts=tuple((f"{_fmt(r['people'])}" if r["stated"] else f"{r['quote']} (no number)") for r in rows),
         hovers=tuple(f"{_cap(r['group'])}: {_q(r['quote'])}\n{r['attributed_to']}" for r in rows),
     )
 

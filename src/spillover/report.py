@@ -9,8 +9,10 @@ matplotlib twin is saved to the figures folder.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,37 +100,211 @@ def quote_anchor(start: int, end: int) -> str:
     return f"q-{int(start)}-{int(end)}"
 
 
-def table_html(table: pd.DataFrame, max_rows: int = 60) -> str:
-    """An escaped HTML table whose quotes link to their place in the article (the offsets make
-    the link and are not shown; they are in the CSV files)."""
-    shown = table.head(max_rows)
-    has_anchor = {"quote", "start", "end"} <= set(shown.columns)
-    visible = [c for c in shown.columns if not (has_anchor and c in ("start", "end"))]
-    head = "".join(f"<th>{html.escape(str(c).replace('_', ' '))}</th>" for c in visible)
-    body = []
-    for row in shown.itertuples(index=False):
-        cells = []
-        for column, value in zip(shown.columns, row, strict=True):
-            if column not in visible:
-                continue
-            text = "" if pd.isna(value) else _format(value, getattr(row, "unit", ""))
-            if column == "quote" and has_anchor and text and not pd.isna(row.start):
-                anchor = quote_anchor(row.start, row.end)
-                cell = f'<a class="quote" href="#{anchor}">{html.escape(text)}</a>'
-            else:
-                cell = html.escape(text)
-            verdict = f" verdict {slug(text)}" if column == "verdict" else ""
-            cells.append(f'<td class="col-{slug(column)}{verdict}">{cell}</td>')
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    more = f"<caption>first {max_rows} of {len(table)} rows</caption>" if len(table) > max_rows else ""
+# --- tables as people read them ----------------------------------------------------------------
+
+# Keys of the program (ids, offsets): in the CSV files, never shown on the page.
+HIDDEN_COLUMNS = frozenset(
+    {
+        "figure_id",
+        "mention_id",
+        "check_id",
+        "finding_id",
+        "finding_group",
+        "gec",
+        "rule",
+        "start",
+        "end",
+        "sentence_start",
+        "sentence_end",
+    }
+)
+COLUMN_LABELS = {
+    "low": "at least",
+    "high": "at most",
+    "people_low": "at least",
+    "people_high": "at most",
+    "stated_length": "length as stated",
+    "stated_unit": "unit as stated",
+    "length_km": "km",
+    "length_mi": "mi",
+    "date_precision": "precision",
+    "date_start": "from",
+    "date_end": "to",
+    "date_note": "how the date was read",
+    "attributed_to": "source the article names",
+    "reference_value": "reference value",
+    "reference_unit": "unit",
+    "reference_source": "reference source",
+    "country_a": "country",
+    "country_b": "neighbour",
+    "counted": "what it counts",
+    "with_a_number": "with a number",
+}
+# Words for the program's category names and pint's unit names, as a reader writes them.
+VALUE_WORDS = {
+    "economy_society": "economy and society",
+    "land_boundary_km": "land border",
+    "coastline_km": "coastline",
+    "area_sq_km": "area",
+    "lower_bound": "lower bound",
+    "other_reference": "another reference",
+}
+UNIT_WORDS = {
+    "kilometer": "km",
+    "kilometre": "km",
+    "mile": "mi",
+    "percent": "%",
+    "fraction": "share",
+    "square_kilometer": "km²",
+    "sq km": "km²",
+}
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+ROWS_SHOWN = 8  # a longer table shows its first rows; the others are a click away
+
+
+def column_label(column: object) -> str:
+    return COLUMN_LABELS.get(str(column), str(column).replace("_", " "))
+
+
+def words(value: object) -> str:
+    """A category name or unit as a reader writes it ("economy_society" -> "economy and society")."""
+    text = str(value)
+    if text in VALUE_WORDS:
+        return VALUE_WORDS[text]
+    if text in UNIT_WORDS:
+        return UNIT_WORDS[text]
+    return text.replace("_", " ") if _IDENTIFIER.fullmatch(text) else text
+
+
+def _bounds(columns: list[str], column: str) -> tuple[str, str] | None:
+    """The columns holding the low and high bound of a value column (value: low, high)."""
+    low, high = ("low", "high") if column == "value" else (f"{column}_low", f"{column}_high")
+    return (low, high) if low in columns and high in columns else None
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def bounds_in_words(low: object, high: object) -> str:
+    """What a vague amount's bounds mean: "at least 2,000 and fewer than 1,000,000"."""
+    parts = []
+    if not _missing(low):
+        parts.append(f"at least {float(low):,.0f}")
+    if not _missing(high):
+        top = float(high) + 1
+        # 999,999 is the extractor's "fewer than a million": say it as people do
+        round_top = top >= 10 and top == float(f"{top:.0e}")
+        parts.append(f"fewer than {top:,.0f}" if round_top else f"at most {float(high):,.0f}")
+    return " and ".join(parts)
+
+
+def _vague(row: dict, column: str, pair: tuple[str, str] | None) -> bool:
+    """A value the article gives only in words ("many thousands"): no number, only bounds."""
     return (
-        f'<div class="table-wrap"><table class="data">{more}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+        pair is not None and _missing(row[column]) and not (_missing(row[pair[0]]) and _missing(row[pair[1]]))
     )
 
 
+def table_html(table: pd.DataFrame, max_rows: int = 200, caption: str = "", shown: int = ROWS_SHOWN) -> str:
+    """An escaped HTML table for readers: the quote first, linked to its place in the article; no
+    internal ids or offsets (they are in the CSV files); words for category and unit names; an
+    amount the article gives only in words shown as words, its bounds in a note. A table longer
+    than `shown` rows shows those and keeps the rest a click away. Each cell carries its column's
+    label, so a narrow screen can show each row as a card."""
+    rows = table.head(max_rows).to_dict("records")
+    columns = [str(c) for c in table.columns]
+    anchored = {"quote", "start", "end"} <= set(columns)
+    pairs = {c: _bounds(columns, c) for c in columns}
+    # A bound column is shown only where it says something the value does not.
+    redundant = set()
+    for column, pair in pairs.items():
+        if pair is None:
+            continue
+        for bound in pair:
+            if all(_vague(r, column, pair) or _missing(r[bound]) or r[bound] == r[column] for r in rows):
+                redundant.add(bound)
+    visible = [c for c in columns if c not in HIDDEN_COLUMNS and c not in redundant]
+    if "quote" in visible:
+        visible.remove("quote")
+        visible.insert(0, "quote")
+    digest = hashlib.sha1(f"{caption}\n{table.to_csv()}".encode()).hexdigest()[:8]
+    notes: list[str] = []
+
+    def cell(row: dict, column: str) -> str:
+        value = row[column]
+        pair = pairs.get(column)
+        unit = row.get("unit", "")
+        if pair and _vague(row, column, pair):
+            said = row.get("quote") if not _missing(row.get("quote")) else "in words"
+            notes.append(
+                f"\u201c{html.escape(str(said))}\u201d: the article gives no number; the words mean "
+                f"{bounds_in_words(row[pair[0]], row[pair[1]])}."
+            )
+            return f'<span class="in-words">{html.escape(str(said))}</span> <small>(no number)</small>'
+        if any(p and column in p and _vague(row, c, p) for c, p in pairs.items()):
+            return ""  # the bound of an amount in words: in the note
+        if _missing(value):
+            return ""
+        text = _format(value, unit if column in ("value", "low", "high") else "")
+        if column.endswith("unit") or column in ("category", "status", "field", "check_kind", "finding_type"):
+            text = words(text)
+        else:
+            text = words(text) if _IDENTIFIER.fullmatch(text) else text
+        if column == "quote" and anchored and not _missing(row.get("start")):
+            anchor = quote_anchor(row["start"], row["end"])
+            return f'<a class="quote" href="#{anchor}">{html.escape(text)}</a>'
+        return html.escape(text)
+
+    def body(chunk: list[tuple[int, dict]]) -> str:
+        out = []
+        for i, row in chunk:
+            cells = []
+            for column in visible:
+                shown_text = cell(row, column)
+                verdict = ""
+                if column == "verdict" and not _missing(row[column]):
+                    verdict = f" verdict {slug(str(row[column]))}"
+                label = html.escape(column_label(column))
+                cells.append(
+                    f'<td class="col-{slug(column)}{verdict}" data-label="{label}">{shown_text}</td>'
+                )
+            out.append(f'<tr id="t{digest}-{i}">{"".join(cells)}</tr>')
+        return "".join(out)
+
+    head = "".join(f'<th scope="col">{html.escape(column_label(c))}</th>' for c in visible)
+
+    def wrapped(chunk: list[tuple[int, dict]], name: str, title: str = "") -> str:
+        """A table in a box that scrolls sideways when it is wider than the page."""
+        caption_html = f"<caption>{html.escape(title)}</caption>" if title else ""
+        return (
+            f'<div class="table-wrap" role="region" tabindex="0" aria-label="{html.escape(name)}">'
+            f'<table class="data">{caption_html}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body(chunk)}</tbody></table></div>"
+        )
+
+    numbered = list(enumerate(rows, start=1))
+    # Two rows more than `shown` are not worth a click: then every row is shown.
+    first, rest = (numbered, []) if len(numbered) <= shown + 2 else (numbered[:shown], numbered[shown:])
+    name = caption or "Table"
+    parts = [wrapped(first, name, caption)]
+    if rest:
+        summary = f"Show the other {len(rest)} of {len(rows)} rows"
+        more = wrapped(rest, f"{name}, rows {shown + 1} to {len(rows)}")
+        parts.append(f'<details class="more-rows"><summary>{summary}</summary>{more}</details>')
+    if len(table) > max_rows:
+        notes.append(f"The first {max_rows} of {len(table)} rows; every row is in the CSV file.")
+    if notes:
+        parts.append("".join(f'<p class="table-note">{n}</p>' for n in dict.fromkeys(notes)))
+    return f'<div class="table">{"".join(parts)}</div>'
+
+
 def _format(value: object, unit: object = "") -> str:
-    """Numbers as a reader writes them: 1,500 and 0.333333, but years as 1991."""
+    """Numbers as a reader writes them: 1,500 and 843.2, years as 1991, shares as 33%."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)) and unit == "fraction":
+        return f"{float(value) * 100:.0f}%"
     if isinstance(value, float):
         if value.is_integer():
             return f"{value:.0f}" if unit == "year" else f"{value:,.0f}"
@@ -146,11 +322,15 @@ class _Bundle:
         return self.bundle
 
 
-def show_table(table: pd.DataFrame, max_rows: int = 60) -> _Bundle:
-    """Display a table: escaped HTML with quote links, and plain text for nbval to compare."""
+def show_table(
+    table: pd.DataFrame, caption: str = "", shown: int = ROWS_SHOWN, max_rows: int = 200
+) -> _Bundle:
+    """Display a table with a caption: escaped HTML with quote links, its first `shown` rows open
+    and the rest a click away, and plain text for nbval to compare."""
     if table.empty:
         return show_text("*No rows: nothing in this article fills this table yet.*")
-    return _Bundle({"text/html": table_html(table, max_rows), "text/plain": table.head(max_rows).to_string()})
+    html_text = table_html(table, max_rows=max_rows, caption=caption, shown=shown)
+    return _Bundle({"text/html": html_text, "text/plain": table.head(max_rows).to_string()})
 
 
 def show_text(markdown_text: str) -> _Bundle:
@@ -186,7 +366,8 @@ def figure(context: Context, chart) -> _Bundle:  # noqa: ANN001
     from spillover import charts
 
     charts.save_static(chart.matplotlib, chart.name, context.figures_dir)
-    return chart_bundle(chart.name, chart.plotly, chart.caption, chart.source, chart.alt)
+    source = chart.source.removeprefix("Source: ")  # the page writes "Source:" itself
+    return chart_bundle(chart.name, chart.plotly, chart.caption, source, chart.alt)
 
 
 def credit(context: Context) -> str:
@@ -239,15 +420,21 @@ def chart(
     return chart_bundle(spec.name, charts.to_plotly(spec), spec.caption, spec.source, spec.alt)
 
 
+def _mention_meaning(row) -> str:  # noqa: ANN001
+    kind = str(row.kind) if not _missing(row.kind) else "number"
+    return f"a {kind} the extractor found; no meaning is annotated"
+
+
 def article_html(article: Article, figures: pd.DataFrame, mentions: pd.DataFrame) -> str:
-    """The article's paragraphs, escaped, with every mention highlighted and every annotated
-    figure titled with its meaning; each highlight has the id the tables link to."""
-    meaning = {
-        (int(r.start), int(r.end)): f"{r.figure_id}: {r.measure} ({r.subject})" for r in figures.itertuples()
-    }
-    spans = sorted({(int(r.start), int(r.end)) for r in mentions.itertuples()} | set(meaning))
+    """The article's paragraphs, escaped, with every mention highlighted; each highlight has the id
+    the tables link to, takes the keyboard focus, and shows its meaning when focused, hovered or
+    linked to (a CSS tooltip from data-meaning; screen readers get it by aria-describedby from a
+    list after the text, so the text itself reads as the article does)."""
+    meaning = {(int(r.start), int(r.end)): f"{r.measure} ({r.subject})" for r in figures.itertuples()}
+    of_mention = {(int(r.start), int(r.end)): _mention_meaning(r) for r in mentions.itertuples()}
+    spans = sorted(set(of_mention) | set(meaning))
     header = [(s, "header") for s in (article.title, article.byline, article.dateline) if s]
-    parts = []
+    parts, described = [], []
     for block, kind in [*header, *((p, "") for p in article.paragraphs)]:
         out, position = [], block.start
         # Walk the spans from the block's first one by index: slicing the list here would copy
@@ -259,32 +446,46 @@ def article_html(article: Article, figures: pd.DataFrame, mentions: pd.DataFrame
             if end > block.end or start < position:
                 continue
             out.append(html.escape(article.text[position:start]))
-            label = meaning.get((start, end), "mention not annotated")
             mark = "figure" if (start, end) in meaning else "mention"
+            label = meaning.get((start, end)) or of_mention.get((start, end), "")
+            anchor = quote_anchor(start, end)
+            said = " ".join(article.text[start:end].split())
+            tip = f"\u201c{said}\u201d: {label}"
+            described.append(f'<li id="about-{anchor}">{html.escape(tip)}</li>')
             out.append(
-                f'<mark class="{mark}" id="{quote_anchor(start, end)}" title="{html.escape(label)}">'
-                f"{html.escape(article.text[start:end])}</mark>"
+                f'<mark class="{mark}" id="{anchor}" tabindex="0" aria-describedby="about-{anchor}" '
+                f'data-meaning="{html.escape(tip)}">{html.escape(article.text[start:end])}</mark>'
             )
             position = end
         out.append(html.escape(article.text[position : block.end]))
         css = f' class="{kind}"' if kind else ""
         parts.append(f"<p{css}>{' '.join(''.join(out).split())}</p>")
-    return f'<div class="article-text">{"".join(parts)}</div>'
+    meanings = f'<ul class="meanings" hidden>{"".join(described)}</ul>' if described else ""
+    return f'<div class="article-text">{"".join(parts)}{meanings}</div>'
 
 
 def show_article(context: Context) -> _Bundle:
+    """The article's text with its figures highlighted, folded away behind a summary (a quote
+    link opens it at the quote)."""
     tables = context.tables
     body = article_html(context.article, tables["figures"], tables["mentions"])
-    return _Bundle({"text/html": body, "text/plain": f"[article text, {len(context.article.text)} chars]"})
+    words_count = len(context.article.text.split())
+    figures, mentions = len(tables["figures"]), len(tables["mentions"])
+    marked = (
+        f"its {figures} annotated figures and {mentions - figures} other numbers"
+        if figures
+        else (f"its {mentions} numbers")
+    )
+    summary = f"Read the article ({words_count:,} words) with {marked} highlighted"
+    folded = f'<details class="article"><summary>{html.escape(summary)}</summary>{body}</details>'
+    return _Bundle({"text/html": folded, "text/plain": f"[article text, {len(context.article.text)} chars]"})
 
 
 def article_summary(context: Context) -> _Bundle:
-    """One computed sentence about the article and its figures."""
+    """One computed sentence about the article and its figures (its title, author and date are in
+    the page's masthead)."""
     article, tables = context.article, context.tables
     mentions, figures = tables["mentions"], tables["figures"]
-    byline = f" by {md(article.byline.text)}" if article.byline else ""
-    published = f", published {article.published.isoformat()}" if article.published else ""
-    title = md(article.title.text) if article.title else md(article.path.name)
     annotated = (
         f"{len(figures)} of them are annotated figures; {len(mentions) - len(figures)} are set aside "
         "with a reason."
@@ -293,8 +494,8 @@ def article_summary(context: Context) -> _Bundle:
         "(`spillover annotate ARTICLE > FILE` writes a template)."
     )
     text = (
-        f"**{title}**{byline}{published}: {len(article.paragraphs)} paragraphs, "
-        f"{len(article.sentences)} sentences and **{len(mentions)} numeric expressions**. {annotated}"
+        f"The article has {len(article.paragraphs)} paragraphs, {len(article.sentences)} sentences "
+        f"and **{len(mentions)} numeric expressions**. {annotated}"
     )
     return show_text(text)
 
@@ -320,13 +521,13 @@ def omitted_note(tables: dict[str, pd.DataFrame]) -> str:
 
 
 def figures_of(context: Context, *categories: str) -> pd.DataFrame:
-    """The annotated figures of some categories, with the columns a reader needs."""
+    """The annotated figures of some categories, with the columns a reader needs (the quote first;
+    figure_id stays in the CSV)."""
     figures = context.tables["figures"]
     chosen = figures[figures["category"].isin(categories)]
     return chosen[
         [
-            "figure_id",
-            "category",
+            "quote",
             "measure",
             "subject",
             "value",
@@ -334,8 +535,8 @@ def figures_of(context: Context, *categories: str) -> pd.DataFrame:
             "high",
             "unit",
             "qualifier",
+            "category",
             "attributed_to",
-            "quote",
             "start",
             "end",
         ]
@@ -343,18 +544,29 @@ def figures_of(context: Context, *categories: str) -> pd.DataFrame:
 
 
 # What a reader needs on the page; the numbers, units, groups and kinds are in findings.csv.
-FINDING_COLUMNS = ["claim", "quote", "verdict", "reason", "comparison", "reference_source", "start", "end"]
+FINDING_COLUMNS = ["quote", "claim", "verdict", "reason", "comparison", "reference_source", "start", "end"]
 
 
-def show_findings(context: Context, reference_unit: str = "") -> _Bundle:
-    """The curated findings, checks first and context last (optionally only those compared
-    with figures in one unit)."""
+def show_findings(context: Context, reference_unit: str = "", shown: int = ROWS_SHOWN) -> _Bundle:
+    """The curated findings in two tables: the checks, with their verdicts, and apart from them
+    the figures set beside a reference only for scale, which are context and not verdicts
+    (optionally only those compared with figures in one unit)."""
     findings = context.tables["findings"]
     if findings.empty:
         return needs_annotations("figures to check")
     if reference_unit:
         findings = findings[findings["reference_unit"] == reference_unit]
-    ordered = findings.sort_values("finding_type", key=lambda kind: kind != "check", kind="stable")
-    return show_table(ordered[FINDING_COLUMNS])
-
-
+    checks = findings[findings["finding_type"] == "check"]
+    context_rows = findings[findings["finding_type"] != "check"]
+    parts, plain = [], []
+    if len(checks):
+        groups = checks["finding_group"].nunique()
+        caption = f"Checks: {len(checks)} rows of evidence for {groups} findings (each finding counted once)"
+        parts.append(table_html(checks[FINDING_COLUMNS], caption=caption, shown=shown))
+        plain.append(checks[FINDING_COLUMNS].to_string())
+    if len(context_rows):
+        caption = f"For scale only, not verdicts: {len(context_rows)} figures set beside a reference value"
+        shown_context = context_rows[[c for c in FINDING_COLUMNS if c != "verdict"]]
+        parts.append(table_html(shown_context, caption=caption, shown=shown))
+        plain.append(shown_context.to_string())
+    return _Bundle({"text/html": "".join(parts), "text/plain": "\n\n".join(plain)})
