@@ -6,9 +6,9 @@ print with no table cut at the page edge and no chart split across pages.
 
 Two reports are read: the seed's, and that of an article nobody annotated
 (tests/articles/kenya-history.txt). The tests write screenshots at both widths, the PDF and its
-first two pages to .cache/test-artifacts/report-screenshots/ (gitignored) and print the scroll heights and the PDF's
-page count (pytest -s shows them). Nothing waits for a time: the page says when its charts are
-drawn (body[data-charts-pending="0"]).
+first two pages to .cache/test-artifacts/report-screenshots/ (gitignored) and print the
+scroll heights and the PDF's page count (pytest -s shows them). Nothing waits for a time:
+the page says when its charts are drawn (body[data-charts-pending="0"]).
 """
 
 from __future__ import annotations
