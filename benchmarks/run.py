@@ -6,7 +6,8 @@ Measured, as medians of --runs runs (each run's times printed too):
 * a warm render with nothing changed;
 * the baseline: the same notebooks executed one after another with the plain command lines
   `papermill IN OUT -k python3` and then `jupyter nbconvert --to html --execute OUT` (both from
-  .venv/bin, cwd = project root), interleaved with our renders so a noisy machine hurts both;
+  the environment's bin/, cwd = project root), interleaved with our renders so a noisy machine
+  hurts both;
 * the size of the rendered index.html;
 * large articles of 1, 4 and 10 MB (10**6 bytes), generated as tests/test_render.py does (the
   seed's long paragraphs repeated, each copy with a sentence of numbers of its own): the
@@ -14,7 +15,8 @@ Measured, as medians of --runs runs (each run's times printed too):
   `spillover render --no-cache`, each in seconds and peak memory (ru_maxrss of RUSAGE_CHILDREN,
   read in a small wrapper process around the command: the largest process among the command and
   the descendants it waited for, kernels included); and the size of the rendered page. A render
-  of 10 MB runs once (--large-render-runs changes that), the rest --runs times.
+  of 10 MB runs once (--large-render-runs changes that), the rest --runs times. --quick: one run
+  of everything; --part seed or --part large: one half.
 
 Renders, baseline and the large articles' commands run against a scratch project root
 (SPILLOVER_ROOT: links to seeds/, data/, notebooks/, with its own empty .cache/ and figures/), so
@@ -183,16 +185,42 @@ def measured(command: list[str | Path], env: dict[str, str], report: Path) -> tu
 
 
 def large_articles(bench: Bench, runs: int, render_runs_largest: int) -> list[dict]:
-    """Extraction, tables and render of each large article; one dict of medians per size."""
+    """Extraction, tables and render of each large article; one dict of medians per size (None
+    for a command that failed: its error is printed, and the other sizes are still measured)."""
     cli = [sys.executable, "-m", "spillover.cli"]
     report = bench.base / "measured.json"
-    rows = []
+    rows, runs_seen = [], []
     print()
     print("Large articles (generated, see the docstring): medians; peak = ru_maxrss of the largest process")
     print(
         f"{'size':>6} {'bytes':>12} {'mentions':>9} {'extract s':>10} {'MB/s':>6} {'tables s':>9} "
         f"{'peak MB':>8} {'render s':>9} {'peak MB':>8} {'runs':>5} {'page bytes':>12} {'page-article':>13}"
     )
+
+    def repeat(command: str, article: Path, size: int, count: int) -> tuple[list, list[int]]:
+        """(seconds and peak kB of each run, or [] after a failure; page sizes of renders)."""
+        results, pages = [], []
+        for run in range(count):
+            shutil.rmtree(bench.root / ".cache", ignore_errors=True)  # every run starts cold
+            out = bench.base / f"{command}-{size}mb-{run}"
+            options = ["--no-cache"] if command == "render" else []
+            try:
+                results.append(
+                    measured([*cli, command, *options, "--article", article, "--out", out], bench.env, report)
+                )
+            except CommandFailed as error:
+                print(f"{size:>3} MB {command}: {error}", flush=True)
+                return [], []
+            if command == "render":
+                pages.append((out / "index.html").stat().st_size)
+            shutil.rmtree(out)
+        return results, pages
+
+    def cell(value: float | None, width: int, scale: float = 1, form: str = ".2f") -> str:
+        if value is None:
+            return f"{'failed':>{width}}"
+        return f"{value / scale if scale != 1 else value:>{width}{form}}"
+
     for size in LARGE_SIZES_MB:
         article = large_article(bench.base / f"large-{size}mb.txt", size * MB)
         article_bytes = article.stat().st_size
@@ -200,23 +228,9 @@ def large_articles(bench: Bench, runs: int, render_runs_largest: int) -> list[di
         for _ in range(runs):
             seconds, mentions = time_extraction(article)
             extract_times.append(seconds)
-        tables = []
-        for run in range(runs):
-            out = bench.base / f"tables-{size}mb-{run}"
-            tables.append(measured([*cli, "tables", "--article", article, "--out", out], bench.env, report))
-            shutil.rmtree(out)
+        tables, _ = repeat("tables", article, size, runs)
         render_runs = render_runs_largest if size == LARGE_SIZES_MB[-1] else runs
-        renders, page_bytes = [], []
-        for run in range(render_runs):
-            shutil.rmtree(bench.root / ".cache", ignore_errors=True)
-            out = bench.base / f"render-{size}mb-{run}"
-            renders.append(
-                measured(
-                    [*cli, "render", "--no-cache", "--article", article, "--out", out], bench.env, report
-                )
-            )
-            page_bytes.append((out / "index.html").stat().st_size)
-            shutil.rmtree(out)
+        renders, pages = repeat("render", article, size, render_runs)
         shutil.rmtree(bench.root / ".cache", ignore_errors=True)
         article.unlink()
         extract_s = statistics.median(extract_times)
@@ -226,22 +240,33 @@ def large_articles(bench: Bench, runs: int, render_runs_largest: int) -> list[di
             "mentions": mentions,
             "extract_s": extract_s,
             "extract_mb_s": article_bytes / MB / extract_s,
-            "tables_s": statistics.median(t for t, _ in tables),
-            "tables_peak_kb": max(p for _, p in tables),
-            "render_s": statistics.median(t for t, _ in renders),
-            "render_peak_kb": max(p for _, p in renders),
+            "tables_s": statistics.median(t for t, _ in tables) if tables else None,
+            "tables_peak_kb": max(p for _, p in tables) if tables else None,
+            "render_s": statistics.median(t for t, _ in renders) if renders else None,
+            "render_peak_kb": max(p for _, p in renders) if renders else None,
             "render_runs": render_runs,
-            "page_bytes": max(page_bytes),
+            "page_bytes": max(pages) if pages else None,
         }
         rows.append(row)
+        runs_seen.append((size, extract_times, tables, renders))
+
+        over = None if row["page_bytes"] is None else row["page_bytes"] - article_bytes
         print(
-            f"{size:>3} MB {article_bytes:>12,} {mentions:>9,} {row['extract_s']:>10.2f} "
-            f"{row['extract_mb_s']:>6.2f} {row['tables_s']:>9.2f} {row['tables_peak_kb'] / 1024:>8.0f} "
-            f"{row['render_s']:>9.2f} {row['render_peak_kb'] / 1024:>8.0f} {render_runs:>5} "
-            f"{row['page_bytes']:>12,} {row['page_bytes'] - article_bytes:>13,}",
+            f"{size:>3} MB {article_bytes:>12,} {mentions:>9,} {extract_s:>10.2f} "
+            f"{row['extract_mb_s']:>6.2f} "
+            f"{cell(row['tables_s'], 9)} {cell(row['tables_peak_kb'], 8, 1024, '.0f')} "
+            f"{cell(row['render_s'], 9)} {cell(row['render_peak_kb'], 8, 1024, '.0f')} {render_runs:>5} "
+            f"{cell(row['page_bytes'], 12, 1, ',')} {cell(over, 13, 1, ',')}",
             flush=True,
         )
     print("(peak MB: the largest of the runs; page bytes: the largest of the renders)")
+    print("Each run, seconds:")
+    for size, extract_times, tables, renders in runs_seen:
+        print(
+            f"{size:>3} MB  extract {' '.join(f'{t:.2f}' for t in extract_times)}; "
+            f"tables {' '.join(f'{t:.2f}' for t, _ in tables) or 'failed'}; "
+            f"render {' '.join(f'{t:.2f}' for t, _ in renders) or 'failed'}"
+        )
     return rows
 
 
@@ -343,15 +368,20 @@ def large_targets(rows: list[dict]) -> list[Target]:
     first, largest = rows[0], rows[-1]
     sizes = " / ".join(f"{row['size']}" for row in rows)
     growth = (largest["extract_s"] / largest["article_bytes"]) / (first["extract_s"] / first["article_bytes"])
+
+    def each(key: str, form) -> str:
+        return " / ".join("failed" if row[key] is None else form(row) for row in rows)
+
+    def met(key: str, ok) -> bool:
+        return all(row[key] is not None and ok(row) for row in rows)
+
     render_runs = "1 run" if largest["render_runs"] == 1 else f"median of {largest['render_runs']}"
-    over = [row["page_bytes"] - row["article_bytes"] for row in rows]
-    tables_peak = max(row["tables_peak_kb"] for row in rows)
-    render_peak = max(row["render_peak_kb"] for row in rows)
+    peaks = [row[key] for row in rows for key in ("tables_peak_kb", "render_peak_kb")]
     return [
         (
             f"extraction >= {TARGET_EXTRACT_MB_S:g} MB/s ({sizes} MB)",
-            " / ".join(f"{row['extract_mb_s']:.2f}" for row in rows) + " MB/s",
-            all(row["extract_mb_s"] >= TARGET_EXTRACT_MB_S for row in rows),
+            each("extract_mb_s", lambda r: f"{r['extract_mb_s']:.2f}") + " MB/s",
+            met("extract_mb_s", lambda r: r["extract_mb_s"] >= TARGET_EXTRACT_MB_S),
         ),
         (
             f"extraction linear ({largest['size']} MB <= {LINEAR_SLACK} x per MB of {first['size']} MB)",
@@ -360,18 +390,22 @@ def large_targets(rows: list[dict]) -> list[Target]:
         ),
         (
             f"render of {largest['size']} MB <= {TARGET_LARGE_RENDER_S:g} s",
-            f"{largest['render_s']:.1f} s ({render_runs})",
-            largest["render_s"] <= TARGET_LARGE_RENDER_S,
+            "failed" if largest["render_s"] is None else f"{largest['render_s']:.1f} s ({render_runs})",
+            largest["render_s"] is not None and largest["render_s"] <= TARGET_LARGE_RENDER_S,
         ),
         (
             f"page <= article + {TARGET_PAGE_ALLOWANCE // MB} MB ({sizes} MB)",
-            " / ".join(f"+{b / MB:.2f}" for b in over) + " MB",
-            all(b <= TARGET_PAGE_ALLOWANCE for b in over),
+            each("page_bytes", lambda r: f"+{(r['page_bytes'] - r['article_bytes']) / MB:.2f}") + " MB",
+            met("page_bytes", lambda r: r["page_bytes"] - r["article_bytes"] <= TARGET_PAGE_ALLOWANCE),
         ),
         (
             f"peak memory < 1 GB ({sizes} MB)",
-            f"tables {tables_peak / 1024:.0f} MB, render {render_peak / 1024:.0f} MB",
-            max(tables_peak, render_peak) < TARGET_PEAK_KB,
+            "tables "
+            + each("tables_peak_kb", lambda r: f"{r['tables_peak_kb'] / 1024:.0f}")
+            + ", render "
+            + each("render_peak_kb", lambda r: f"{r['render_peak_kb'] / 1024:.0f}")
+            + " MB",
+            None not in peaks and max(peaks) < TARGET_PEAK_KB,
         ),
     ]
 
@@ -409,10 +443,7 @@ def main(argv: list[str] | None = None) -> int:
             targets += seed_renders(bench, args.runs)
         if args.part in ("all", "large"):
             before = fingerprint()
-            try:
-                rows = large_articles(bench, args.runs, args.large_render_runs)
-            except CommandFailed as error:
-                sys.exit(str(error))
+            rows = large_articles(bench, args.runs, args.large_render_runs)
             if fingerprint() != before:
                 print("(src/ or notebooks/ changed during the large articles' runs: mixed code measured)")
             targets += large_targets(rows)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 import pytest
 
+from spillover import article as article_module
+from spillover import paths
 from spillover.article import Article, Span, read_article, split_sentences
 from spillover.errors import InputError
 
@@ -288,3 +291,113 @@ def test_missing_file_and_directory(tmp_path):
         read_article(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="is a directory"):
         read_article(tmp_path)
+
+
+# --- bounded cost: the same result as the plain algorithms ----------------------------------------
+# The sentence splitter searches a short window before each full stop, paragraph repair reads only
+# the last block, and sentence_at bisects; each must give exactly what the plain versions below
+# (the code before those changes, kept here as the reference) give.
+
+_OLD_ENDS_SENTENCE = re.compile(r"[.!?:;\"”’)\]]\s*$")
+_OLD_STARTS_LOWER = re.compile(r"^\s*[a-z]")
+
+
+def _old_split(paragraph: Span) -> list[tuple[int, int]]:
+    """split_sentences as it was: the word before each mark searched from the sentence start."""
+    spans, position = [], 0
+    body = paragraph.text
+    for match in article_module._SENTENCE_END.finditer(body):
+        word = re.search(r"([\w.]+)[.!?]?$", body[position : match.start() + 1])
+        if word and word.group(1).lower().rstrip(".") in article_module._ABBREVIATIONS:
+            continue
+        spans.append((position, match.end()))
+        position = match.end()
+    if body[position:].strip():
+        spans.append((position, len(body)))
+    return [_trimmed(paragraph, a, b) for a, b in spans]
+
+
+def _trimmed(paragraph: Span, start: int, end: int) -> tuple[int, int]:
+    chunk = paragraph.text[start:end]
+    return paragraph.start + start + len(chunk) - len(chunk.lstrip()), paragraph.start + end - (
+        len(chunk) - len(chunk.rstrip())
+    )
+
+
+def _old_join(text: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    paragraphs: list[tuple[int, int, bool]] = []
+    for start, end in blocks:
+        if (
+            paragraphs
+            and not _OLD_ENDS_SENTENCE.search(text[paragraphs[-1][0] : paragraphs[-1][1]])
+            and _OLD_STARTS_LOWER.match(text[start:end])
+        ):
+            paragraphs[-1] = (paragraphs[-1][0], end, True)
+        else:
+            paragraphs.append((start, end, False))
+    return paragraphs
+
+
+REFERENCE_TEXTS = [paths.DEFAULT_ARTICLE, *sorted((paths.ROOT / "tests" / "articles").glob("*.txt"))]
+
+
+@pytest.mark.parametrize("path", REFERENCE_TEXTS, ids=[p.name for p in REFERENCE_TEXTS])
+def test_paragraphs_sentences_and_sentence_at_are_those_of_the_plain_algorithms(path):
+    article = read_article(path)
+    body = article_module._header(article.text, article_module._blocks(article.text))[-1]
+    body, _ = article_module._strip_footer(article.text, body)
+    assert [(p.start, p.end, p.repaired) for p in article.paragraphs] == _old_join(article.text, body)
+    for index, paragraph in enumerate(article.paragraphs):
+        found = split_sentences(paragraph, index)
+        assert [(s.start, s.end) for s in found] == _old_split(paragraph)
+    for offset in range(len(article.text) + 1):
+        linear = next((s for s in article.sentences if s.start <= offset < s.end), None)
+        assert article.sentence_at(offset) == linear
+
+
+ADVERSARIAL_PARAGRAPHS = [
+    " ".join(f"See No. {n}" for n in range(1, 600)),  # an abbreviation before every mark
+    "A word " + "x" * 100 + "no. Next sentence. " + "y" * 40 + ".no. Then " + "." * 70 + "co. End.",
+    "Dots " + "a." * 80 + " Then it ends! Or not? " + "Mr. " * 50 + "Smith left. 300 went. The U.S. No. 5.",
+    "Long " + "ab_c" * 30 + "etc. Then. " + "é" * 50 + "Dr. Who? Yes.",
+]
+
+
+@pytest.mark.parametrize("paragraph", ADVERSARIAL_PARAGRAPHS, ids=range(len(ADVERSARIAL_PARAGRAPHS)))
+def test_sentence_window_gives_the_plain_result_on_hard_cases(paragraph: str):
+    span = Span(5, 5 + len(paragraph), paragraph)
+    assert [(s.start, s.end) for s in split_sentences(span)] == _old_split(span)
+
+
+def test_paragraph_repair_of_many_blocks_gives_the_plain_result():
+    # Blocks that end no sentence and start in lower case: one paragraph of them all, which the
+    # plain version re-read and copied on every join.
+    text = "Start here\n\n" + "\n\n".join(f"and block {n} goes on" for n in range(2_000)) + "\n\nEnd. Done.\n"
+    blocks = article_module._blocks(text)
+    joined = article_module._join_broken(text, blocks)
+    assert [(p.start, p.end, p.repaired) for p in joined] == _old_join(text, blocks)
+    assert [p.text for p in joined] == [text[p.start : p.end] for p in joined]
+    assert len(joined) == 2 and joined[0].repaired
+
+
+# --- initials --------------------------------------------------------------------------------------
+
+
+def test_byline_with_an_initial_keeps_the_dateline(tmp_article):
+    text = "Storm hits the coast\n\nJ. Smith\n14 March 2024\n\nThe storm came yesterday. It left.\n"
+    article = read_article(tmp_article(text))
+    assert article.byline is not None and article.byline.text == "J. Smith"
+    assert article.dateline is not None and article.dateline.text == "14 March 2024"
+    assert article.published == dt.date(2024, 3, 14)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"),
+    [
+        ("George W. Bush spoke. He left.", ["George W. Bush spoke.", "He left."]),
+        ("J.R. Tolkien wrote it. Then more.", ["J.R. Tolkien wrote it.", "Then more."]),
+        ("It ended after World War I. Then peace came.", ["It ended after World War I.", "Then peace came."]),
+    ],
+)
+def test_initials_do_not_end_a_sentence(paragraph: str, sentences: list[str]):
+    assert [s.text for s in split_sentences(Span(0, len(paragraph), paragraph))] == sentences

@@ -53,7 +53,8 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
                 "kind",
                 "string",
                 "",
-                "count, percent, fraction, length, area, duration, money, year or date",
+                "count, percent, fraction, length, area, duration, money, year, date, time, "
+                "temperature, rank, multiple, mass, volume or speed",
                 True,
             ),
             Column("value", "number", "see unit", "the number stated (empty for dates and ranges)"),
@@ -64,12 +65,21 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
                 "string",
                 "",
                 "pint unit name (kilometer, mile, month, percent, "
-                "fraction) or currency code; empty for counts",
+                "fraction, degree_Celsius, metric_ton) or currency code; empty for counts",
             ),
             Column("qualifier", "string", "", "almost, over, another, many, ... (lower case)"),
             *_DATE,
             Column("date_note", "string", "", "how a relative or undated expression was resolved"),
             Column("rule", "string", "", "the extractor rule that matched"),
+            Column("time", "string", "", "time of day, ISO 8601 (14:30, or an interval 06:00/14:00)"),
+            Column(
+                "note",
+                "string",
+                "",
+                "how the expression was read: a convention (early = the first third), a bound not "
+                "stated, a flag ('today' meaning nowadays is not a date)",
+            ),
+            Column("same_as", "string", "", "mention_id of the figure it restates (a bracketed conversion)"),
             Column(
                 "sentence_start",
                 "integer",
