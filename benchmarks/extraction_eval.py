@@ -261,7 +261,10 @@ def summary(results: list[Result]) -> tuple[int, int, int, int, int]:
 def report(results: list[Result], worst: int) -> dict[str, float]:
     print(f"{'text':24} {'truth':>5} {'found':>5} {'ment.':>5} {'recall':>7} {'precis.':>7} {'read ok':>7}")
     for r in results:
-        rounds = {**dict.fromkeys(HELD_OUT, " (held out)"), **dict.fromkeys(HELD_OUT_2, " (held out, 2nd round)")}
+        rounds = {
+            **dict.fromkeys(HELD_OUT, " (held out)"),
+            **dict.fromkeys(HELD_OUT_2, " (held out, 2nd round)"),
+        }
         mark = {**rounds, **dict.fromkeys(HELD_OUT_3, " (held out, 3rd round)")}.get(r.name, "")
         print(
             f"{r.name:24} {len(r.truths):5d} {len(r.found):5d} {len(r.mentions):5d} "

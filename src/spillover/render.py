@@ -578,10 +578,12 @@ def render_report(
         shutil.copytree(tables_dir, staging / "data", ignore=shutil.ignore_patterns(cache.CHECKSUMS))
         (staging / "notebooks").mkdir()
         (staging / "figures").mkdir()
-        for job, entry in zip(job_list, executed, strict=True):
-            shutil.copyfile(entry / "notebook.ipynb", staging / "notebooks" / job.notebook.name)
-            if (entry / "figures").is_dir():
-                shutil.copytree(entry / "figures", staging / "figures", dirs_exist_ok=True)
+        for index, (job, entry) in enumerate(zip(job_list, executed, strict=True)):
+            try:
+                _copy_entry(job, entry, staging)
+            except FileNotFoundError:  # another run removed the entry (--no-cache): make it again
+                executed[index] = _execute(job, cell_timeout)
+                _copy_entry(job, executed[index], staging)
         seed = read_text(article)[1] == read_text(paths.DEFAULT_ARTICLE)[1]
         parsed = read_article(article)
         page = assemble(
@@ -602,6 +604,13 @@ def render_report(
         folder.publish_versioned()
     cache.evict(keep=set(entry_keys))
     return folder.out / "index.html"
+
+
+def _copy_entry(job: Job, entry: Path, staging: Path) -> None:
+    """A chapter's executed notebook and figures, from its cache entry into the report."""
+    shutil.copyfile(entry / "notebook.ipynb", staging / "notebooks" / job.notebook.name)
+    if (entry / "figures").is_dir():
+        shutil.copytree(entry / "figures", staging / "figures", dirs_exist_ok=True)
 
 
 def chapters(names: list[str]) -> list[Path]:

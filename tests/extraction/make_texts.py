@@ -110,7 +110,15 @@ TEXTS = [
     ),
     # Held out, third round: truth written, then scored once after every rule change.
     ("ukraine-history", "2026-01-22", "up", "Introduction", "Background", None, "history"),
-    ("thailand-demography", "2021-07-01", "th", "People and Society", "Demographic profile", None, "demography"),
+    (
+        "thailand-demography",
+        "2021-07-01",
+        "th",
+        "People and Society",
+        "Demographic profile",
+        None,
+        "demography",
+    ),
     (
         "germany-economy",
         "2021-07-01",
