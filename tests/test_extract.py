@@ -882,6 +882,7 @@ def test_vague_amounts_have_honest_bounds(sentence, quote, low, high, note):
         "No one came.",
         "It was a double agent.",
         "The Second World War ended.",
+        'It followed the "Three Arrows" plan.',
     ],
 )
 def test_names_codes_list_markers_and_idioms_are_not_figures(sentence):

@@ -1606,6 +1606,10 @@ class _Reader:
         match = _WORDS_NUMBER.match(self.text, start)
         if match is None or (match.group().lower() == "one" and self.not_one(start, match.end())):
             return None
+        if self.text[start].isupper() and not self.sentence_start(start):
+            follows = self.word_after(match.end())[0]
+            if follows[:1].isupper():
+                return _skip(start, match.end())  # a name: the "Three Arrows", "Five Eyes"
         value = _words_value(match.group())
         plain = self.words_range_tail(_Hit(start, match.end(), "count", value, rule="quantity"))
         if plain.rule == "range":  # "seven to eight million": the scale and unit follow the range
