@@ -449,9 +449,9 @@ def main(argv: list[str] | None = None) -> int:
             targets += large_targets(rows)
 
     print()
-    print(f"{'target':<52} {'measured':<38} result")
+    print(f"{'target':<52} {'measured':<46} result")
     for name, value, ok in targets:
-        print(f"{name:<52} {value:<38} {verdict(ok)}")
+        print(f"{name:<52} {value:<46} {verdict(ok)}")
     return 0
 
 
