@@ -467,6 +467,7 @@ def test_a_chapter_key_covers_only_the_modules_it_imports():
 # --- standard input, a full disk ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_render_reads_the_article_from_standard_input(tmp_path: Path, seed_render: Path):
     out = tmp_path / "report"
     result = subprocess.run(
