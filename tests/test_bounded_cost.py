@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from spillover import charts, paths
+from spillover import chart_spec as charts
+from spillover import paths
 from spillover.extract import MAX_MENTIONS
 
 NUMBERS = 10_000

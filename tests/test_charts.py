@@ -20,7 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.text import Text
 
-from spillover import charts, theme
+from spillover import chart_spec as charts
+from spillover import theme
 from spillover.errors import InputError
 
 INJECTION = "<img src=x onerror=alert(1)>"

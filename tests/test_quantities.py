@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from spillover import quantity_chart
 from spillover.article import read_article
+from spillover.charts import quantities as quantity_chart
 from spillover.extract import extract_mentions
 from spillover.quantities import counted_words, measure_of, quantities_table
 

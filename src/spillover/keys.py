@@ -58,18 +58,33 @@ def article_inputs(article: Path, values: dict[str, str]) -> list[bytes]:
     ]
 
 
+def module_path(name: str) -> Path | None:
+    """The file of a package module named relative to the package ("report", "charts.timeline"),
+    or None when there is none."""
+    base = PACKAGE.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
 def _imported(tree: ast.AST) -> set[str]:
-    """Names of the package's modules imported anywhere in a module or cell (functions too)."""
+    """The package's modules imported anywhere in a module or cell (functions too), named
+    relative to the package: `from spillover.charts import timeline` counts as "charts" and
+    "charts.timeline"; an import of a subpackage counts as its parents' modules too."""
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "spillover":
-                found |= {alias.name for alias in node.names}
-            elif node.module.startswith("spillover."):
-                found.add(node.module.split(".")[1])
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "spillover":
+            inner = node.module.split(".")[1:]
+            prefix = ".".join(inner) + "." if inner else ""
+            if inner:
+                found.add(".".join(inner))
+            found |= {prefix + alias.name for alias in node.names}
         elif isinstance(node, ast.Import):
-            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("spillover.")}
-    return {name for name in found if (PACKAGE / f"{name}.py").is_file()}
+            names = (alias.name for alias in node.names)
+            found |= {name.removeprefix("spillover.") for name in names if name.startswith("spillover.")}
+    parents = {".".join(name.split(".")[:i]) for name in found for i in range(1, name.count(".") + 1)}
+    return {name for name in found | parents if module_path(name) is not None}
 
 
 @cache
@@ -82,17 +97,17 @@ def module_closure(names: Iterable[str]) -> list[Path]:
     todo, seen = list(names), set()
     while todo:
         name = todo.pop()
-        if name in seen:
+        path = module_path(name)
+        if name in seen or path is None:
             continue
         seen.add(name)
-        path = PACKAGE / f"{name}.py"
         todo.extend(_module_imports(path, path.stat().st_mtime_ns))
-    return sorted(PACKAGE / f"{name}.py" for name in seen)
+    return sorted({module_path(name) for name in seen})
 
 
 def code_digest(names: Iterable[str]) -> bytes:
     modules = module_closure(names)
-    return digest(p.name.encode() + p.read_bytes() for p in modules).encode()
+    return digest(p.relative_to(PACKAGE).as_posix().encode() + p.read_bytes() for p in modules).encode()
 
 
 def imports_of_code(source: str) -> set[str]:

@@ -361,11 +361,11 @@ def chart_bundle(name: str, plotly_figure, caption: str, source: str, alt: str) 
 
 
 def figure(context: Context, chart) -> _Bundle:  # noqa: ANN001
-    """A chart module's chart (see spillover.quantity_chart): its static twin saved to the
-    figures folder, the interactive one returned for display."""
+    """A chart module's chart (see spillover.charts): its static twin saved to the figures
+    folder, the interactive one returned for display."""
     from spillover import charts
 
-    charts.save_static(chart.matplotlib, chart.name, context.figures_dir)
+    charts.save(chart, context.figures_dir)
     source = chart.source.removeprefix("Source: ")  # the page writes "Source:" itself
     return chart_bundle(chart.name, chart.plotly, chart.caption, source, chart.alt)
 
@@ -402,10 +402,10 @@ def chart(
     regional: bool = False,
     **options,  # noqa: ANN001
 ) -> _Bundle:
-    """Build a chart from a table with one of spillover.charts' spec builders: the static
+    """Build a chart from a table with one of spillover.chart_spec's builders: the static
     twin goes to the figures folder, the interactive one is returned for display. A chart of
     reference data on the region (`regional=True`) is left out for an article about another one."""
-    from spillover import charts
+    from spillover import chart_spec
 
     if regional and not about_region(context):
         return show_text(
@@ -416,8 +416,8 @@ def chart(
     if frame.empty:
         return needs_annotations(table.replace("_", " ") if isinstance(table, str) else "figures")
     spec = builder(frame, credit=credit(context), **options)
-    charts.save_static(spec, spec.name, context.figures_dir)
-    return chart_bundle(spec.name, charts.to_plotly(spec), spec.caption, spec.source, spec.alt)
+    chart_spec.save_static(spec, spec.name, context.figures_dir)
+    return chart_bundle(spec.name, chart_spec.to_plotly(spec), spec.caption, spec.source, spec.alt)
 
 
 def _mention_meaning(row) -> str:  # noqa: ANN001

@@ -8,14 +8,13 @@ has no length of its own, so it is named in the caption instead of drawn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import matplotlib.pyplot as plt
 import pandas as pd
 import plotly.graph_objects as go
 from matplotlib.figure import Figure
 
 from spillover import theme
+from spillover.charts import Chart
 
 TOP = 12  # bars a reader can compare at a glance; the caption says how many more there are
 LABEL_CHARS = 48
@@ -37,18 +36,6 @@ UNIT_WORDS = {
     "square_kilometer": "km²",
     "USD": "US dollars",
 }
-
-
-@dataclass(frozen=True)
-class Chart:
-    name: str
-    data: pd.DataFrame
-    title: str
-    caption: str
-    source: str
-    alt: str
-    plotly: go.Figure
-    matplotlib: Figure
 
 
 def _number(value: float) -> str:

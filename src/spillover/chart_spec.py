@@ -48,7 +48,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from plotly.subplots import make_subplots
 from shapely.geometry.base import BaseGeometry
 
-from spillover import theme
+from spillover import charts, theme
 from spillover.errors import InputError
 from spillover.extract import excerpt
 from spillover.units import convert
@@ -2647,36 +2647,13 @@ def region_map_chart(
 
 # --------------------------------------------------------------------------- saving
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-
-
 def save_static(fig: Figure | ChartSpec, name: str, folder: Path | str) -> list[Path]:
-    """Write `fig` as folder/name.png and folder/name.svg, byte for byte the same on every run.
-
-    Accepts a matplotlib Figure from this module or a ChartSpec (drawn with matplotlib). The
-    title and alt text go into the files' metadata (PNG text chunks, SVG Dublin Core).
-    """
+    """Write a spec's chart (or a matplotlib figure drawn from one) as folder/name.png and .svg."""
     if isinstance(fig, ChartSpec):
         fig = to_matplotlib(fig)
-    if not isinstance(fig, Figure):
-        raise InputError(
-            f"save_static writes matplotlib figures, got {type(fig).__name__}; "
-            "draw the chart with backend='matplotlib'"
-        )
-    if not _NAME.match(name):
-        raise InputError(f"figure name {name!r}: use letters, digits, '_' and '-' only")
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(f"cannot create figure folder {folder}: {error.strerror}") from None
     spec = getattr(fig, "chart_spec", None)
-    words = {"Title": spec.title, "Description": spec.alt} if spec is not None else {}
-    png, svg = folder / f"{name}.png", folder / f"{name}.svg"
-    with theme.matplotlib_context():
-        fig.savefig(png, format="png", dpi=theme.DPI, metadata={"Software": None, **words})
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None, **words})
-    return [png, svg]
+    words = (spec.title, spec.alt) if spec is not None else ("", "")
+    return charts.save_static(fig, name, folder, *words)
 
 
 __all__ = [
