@@ -110,8 +110,8 @@ corpus: $(STAMP) ## analyse every article of CORPUS (default: data/corpus/articl
 bench: $(STAMP) ## time renders, extraction and 1-10 MB articles; BENCH_ARGS="--quick" for a short run
 	@$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
-notebooks: $(STAMP) ## re-execute notebooks/ in place (refresh their committed outputs)
-	@$(BIN)/spillover notebooks
+notebooks: $(STAMP) ## re-execute notebooks/ in place (refresh their committed outputs); CHAPTERS="02 05" for some
+	@$(BIN)/spillover notebooks $(CHAPTERS)
 
 clean: ## remove the rendered report and the cache (keeps .venv and committed files)
 	rm -rf reports/index.html reports/notebooks reports/data reports/figures reports/classroom .cache

@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_force(render)
     _add_params(render)
 
-    commands.add_parser("notebooks", help="re-execute notebooks/ in place with default parameters")
+    refresh = commands.add_parser("notebooks", help="re-execute notebooks/ in place with default parameters")
+    refresh.add_argument("chapters", nargs="*", metavar="CHAPTER", help="only these (04, border-lengths ...)")
 
     corpus = commands.add_parser(
         "corpus", help="analyse many articles (a folder or a list file) into one comparative report"
@@ -196,9 +197,9 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"report written to {index}", file=sys.stderr)
     elif args.command == "notebooks":
-        from spillover.render import refresh_notebooks
+        from spillover.render import chapters, refresh_notebooks
 
-        for notebook in refresh_notebooks():
+        for notebook in refresh_notebooks(chapters(args.chapters) if args.chapters else None):
             print(f"executed {notebook.relative_to(paths.ROOT)}", file=sys.stderr)
     elif args.command == "corpus":
         from spillover.corpus import describe, run_corpus
