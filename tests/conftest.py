@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,6 +12,14 @@ import pandas as pd
 import pytest
 
 from spillover import paths
+
+# Under pytest-xdist (`make test` runs two workers) each worker has a render cache of its own, set
+# before any test imports spillover.cache, and inherited by the renders and kernels it starts:
+# a test that tampers with an entry, or counts which notebooks ran, never sees another worker's.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault(
+        "SPILLOVER_CACHE_DIR", str(paths.ROOT / ".cache" / f"render-{os.environ['PYTEST_XDIST_WORKER']}")
+    )
 from spillover.article import Article, read_article
 from spillover.extract import extract_mentions
 
@@ -79,6 +88,31 @@ Some 300 people <img src=x onerror="window.__xss = 2"> crossed the border last M
 </script><script>window.__xss = 4</script> The border is 1,357 kilometers long.
 Click <a href=" JaVaScRiPt:window.__xss = 5">here</a> or <svg onload="window.__xss = 6"></svg>.
 """
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session's browser tests (Debian's chromium; .ci/run installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    from spillover.classroom import CHROMIUM_FLAGS, chromium_path
+
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail("chromium not found: install Debian's chromium (apt-get install chromium; .ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def seed_report_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """index.html of one render of the seed article (with the cache), shared by the tests that
+    only read a report."""
+    from spillover.render import render_report
+
+    return render_report(out=tmp_path_factory.mktemp("seed-report") / "report")
 
 
 @pytest.fixture(scope="session")

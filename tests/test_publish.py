@@ -180,8 +180,10 @@ def test_concurrent_renders_publish_whole_reports(tmp_path: Path, seed_render: P
     out = tmp_path / "report"
     for units in ("km", "mi"):  # warm both variants' cache entries
         assert spillover("render", "--out", out, "-p", "units", units).returncode == 0
+    # Four rounds of two renders racing into one folder (each round's two orders of lock, staging and
+    # switch): enough to catch a torn report here; `make bench` is where long runs belong.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for _ in range(20):
+        for _ in range(4):
             results = list(
                 pool.map(lambda units: spillover("render", "--out", out, "-p", "units", units), ["km", "mi"])
             )
@@ -357,6 +359,30 @@ def test_cache_lookup_accepts_only_the_sealed_files(tmp_path: Path):
         assert cache.lookup(key) is None and not entry.exists()
     finally:
         cache.remove(key)
+
+
+def test_a_private_cache_is_used_and_removed_and_leaves_the_shared_one_alone():
+    key = f"test-private-{os.getpid()}"
+    shared = cache.CACHE
+    with cache.private() as own:
+        assert cache.CACHE == own != shared and os.environ[cache.CACHE_VARIABLE] == str(own)
+        folder = cache.scratch("test")
+        (folder / "a.csv").write_text("x\n", encoding="utf-8")
+        assert cache.store(key, folder).parent == own
+    assert shared == cache.CACHE and not own.exists()
+    assert cache.lookup(key) is None and not (shared / key).exists()
+
+
+@pytest.mark.slow
+def test_no_cache_runs_cold_without_touching_the_shared_entries(tmp_path: Path, seed_render: Path):
+    notebook_keys, tables_key = seed_keys()
+    entries = [cache.CACHE / key for key in [*notebook_keys, tables_key]]
+    before = {entry: entry.stat().st_ino for entry in entries if entry.is_dir()}
+    assert len(before) == len(entries), "the seed's render should have stored every entry"
+    result = spillover("render", "--no-cache", "--out", tmp_path / "report", "--only", "07")
+    assert result.returncode == 0, result.stderr
+    assert {entry: entry.stat().st_ino for entry in entries if entry.is_dir()} == before
+    assert not list(cache.CACHE.glob(".private-*")), "the private cache was left behind"
 
 
 # --- 6. text from the article is never a template ----------------------------------------------------

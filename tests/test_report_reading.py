@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from browser_tools import open_everything, open_offline
+from playwright.sync_api import Page
 
 from spillover import params, paths
 from spillover.article import read_article
@@ -28,16 +29,6 @@ from spillover.lede import lede_html, masthead_html
 from spillover.render import render_report
 from spillover.report import table_html, tables_entry
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = paths.ROOT / ".cache" / "test-artifacts" / "report-screenshots"  # reports/ belongs to renders
 WIDTHS = {1280: 900, 390: 844}  # viewport width: height (a laptop; a phone)
 # A4 at 96 px per inch, less the page margins of the print stylesheet (@page: 14 mm 12 mm).
@@ -50,63 +41,22 @@ def in_browser(test):
     return pytest.mark.browser(pytest.mark.slow(test))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"chromium not found at {CHROMIUM}: install Debian's chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(scope="module", params=["seed", "kenya-history"])
-def report(request, tmp_path_factory) -> tuple[str, Path]:
+def report(request, tmp_path_factory, seed_report_index) -> tuple[str, Path]:  # noqa: ANN001
     """(name, index.html) of the seed's report and of an unannotated article's."""
-    out = tmp_path_factory.mktemp(request.param) / "report"
     if request.param == "seed":
-        return request.param, render_report(out=out)
+        return request.param, seed_report_index
+    out = tmp_path_factory.mktemp(request.param) / "report"
     article = paths.ROOT / "tests" / "articles" / f"{request.param}.txt"
     return request.param, render_report(article, out)
 
 
-def open_report(browser, index: Path, width: int, height: int | None = None) -> tuple[Page, list[str]]:
-    """The report in a new page of the given viewport, every request but file:// aborted; the
-    page and the requests that were blocked (none expected). Returns once its charts are drawn."""
-    context = browser.new_context(viewport={"width": width, "height": height or WIDTHS[width]})
-    page = context.new_page()
-    blocked: list[str] = []
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-
-    def route(route):
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.goto(index.as_uri())
-    charts_drawn(page)
-    assert errors == [], errors
-    return page, blocked
-
-
-def charts_drawn(page: Page) -> None:
-    """Wait until every chart the page started drawing is drawn and fitted (the page counts)."""
-    page.wait_for_function(
-        "document.body.dataset.chartsPending === '0' && "
-        "document.querySelectorAll('.plot[data-drawn]').length === "
-        "document.querySelectorAll('.plot[data-fitted]').length"
-    )
-
-
-def open_everything(page: Page) -> None:
-    """Open every folded part (sections, rest of tables, the article) and wait for its charts."""
-    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-    charts_drawn(page)
+def open_report(browser, index: Path, width: int, height: int | None = None) -> tuple[Page, list[str]]:  # noqa: ANN001
+    """The report offline at a viewport (no console error allowed); the page and the requests
+    that were blocked (none expected). Returns once its charts are drawn."""
+    page, problems = open_offline(browser, index, width, height or WIDTHS[width])
+    assert problems["console"] == [], problems["console"]
+    return page, problems["network"]
 
 
 def shoot(page: Page, name: str, full_page: bool = False) -> Path:

@@ -12,14 +12,43 @@ import json
 import os
 import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from spillover import paths
 from spillover.publish import checksums, new_folder
 
-CACHE = paths.ROOT / ".cache" / "render"
+# The notebooks' kernels find a run's cache through this variable (see `private`).
+CACHE_VARIABLE = "SPILLOVER_CACHE_DIR"
+CACHE = Path(os.environ.get(CACHE_VARIABLE) or paths.ROOT / ".cache" / "render")
 CHECKSUMS = "checksums.json"
 SCRATCH = CACHE / ".scratch"
+
+
+@contextmanager
+def private() -> Iterator[Path]:
+    """A cache of the run's own, removed at the end: a cold run (--no-cache) starts from nothing
+    and neither uses nor removes the entries other runs share. The kernels the run starts
+    inherit it through SPILLOVER_CACHE_DIR."""
+    global CACHE, SCRATCH
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # Inside the cache folder (same file system: renames work), named for the process so that
+    # the folder of a killed run is removed by the next (remove_scratch_of_dead_processes).
+    folder = Path(tempfile.mkdtemp(prefix=f".private-{os.getpid()}-", dir=CACHE))
+    saved = CACHE, SCRATCH, os.environ.get(CACHE_VARIABLE)
+    CACHE, SCRATCH = folder, folder / ".scratch"
+    os.environ[CACHE_VARIABLE] = str(folder)
+    try:
+        yield folder
+    finally:
+        CACHE, SCRATCH, variable = saved
+        if variable is None:
+            os.environ.pop(CACHE_VARIABLE, None)
+        else:
+            os.environ[CACHE_VARIABLE] = variable
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _warn(message: str) -> None:
@@ -69,11 +98,10 @@ def remove(key: str) -> None:
 
 
 def remove_scratch_of_dead_processes() -> None:
-    """Scratch folders of runs that were killed (their process id no longer exists)."""
-    if not SCRATCH.is_dir():
-        return
-    for folder in SCRATCH.iterdir():
-        pid = folder.name.split("-", 1)[0]
+    """Scratch folders and private caches of runs that were killed (their process is gone)."""
+    folders = [*(SCRATCH.iterdir() if SCRATCH.is_dir() else ()), *CACHE.glob(".private-*")]
+    for folder in folders:
+        pid = folder.name.removeprefix(".private-").split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -103,10 +131,11 @@ def touch(entry: Path) -> None:
     os.utime(entry)
 
 
-def evict(keep: set[str], limit: int | None = None, root: Path = CACHE) -> list[str]:
-    """Remove the least recently used entries until the cache fits its limit; the entries in
-    `keep` (those of the render that just ran) stay. Returns the keys removed."""
+def evict(keep: set[str], limit: int | None = None, root: Path | None = None) -> list[str]:
+    """Remove the least recently used entries until the cache (the run's, by default) fits its
+    limit; the entries in `keep` (those of the render that just ran) stay. Returns the keys removed."""
     limit = limit_bytes() if limit is None else limit
+    root = CACHE if root is None else root
     if not root.is_dir():
         return []
     entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]

@@ -10,12 +10,14 @@ leaves the previous report as it was.
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import html
 import itertools
 import json
 import os
 import re
+import secrets
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,9 +25,17 @@ from importlib import resources
 from pathlib import Path
 
 from spillover import cache, keys, paths
-from spillover.article import materialize, read_article, read_text
+from spillover.article import Article, materialize, read_article, read_text
 from spillover.errors import InputError, SpilloverError
-from spillover.page import CHART_MIME, PLOTLY_MIME, slug
+from spillover.page import (
+    ARTICLE_MIME,
+    CHART_MIME,
+    PLOTLY_MIME,
+    article_folded,
+    article_html,
+    linked_quotes,
+    slug,
+)
 from spillover.publish import OutputFolder
 
 CACHE = cache.CACHE
@@ -296,6 +306,9 @@ def _output_html(output: dict, chart_ids: set[str]) -> str:
     if kind == "error":
         return f'<pre class="error">{html.escape(output.get("ename", ""))}</pre>'
     data = {mime: _joined(value) for mime, value in output.get("data", {}).items()}
+    if ARTICLE_MIME in data and "text/html" in data:
+        # the article's text: written by assemble once the whole page's quote links are known
+        return f'<div class="output">{ARTICLE_PLACEHOLDER}{data["text/html"]}{ARTICLE_PLACEHOLDER}</div>'
     if PLOTLY_MIME in data and CHART_MIME in data:
         meta = data[CHART_MIME]
         name = slug(meta["name"])
@@ -319,6 +332,43 @@ def _output_html(output: dict, chart_ids: set[str]) -> str:
     if "text/plain" in data:
         return f'<pre class="stream">{html.escape(data["text/plain"])}</pre>'
     return ""
+
+
+# Around the notebook's copy of the article's text, which assemble replaces (a comment no
+# article can guess, so no text put in the page can be taken for it).
+ARTICLE_PLACEHOLDER = f"<!--article-{secrets.token_hex(16)}-->"
+
+
+def _with_article(chapters: str, article: Article | None, tables_dir: Path, lede: str) -> str:
+    """The chapters with the article's text written in where a notebook showed it (with the
+    quotes the chapters and the lede link to highlighted), or the notebook's copy kept when no
+    article is given."""
+    parts = chapters.split(ARTICLE_PLACEHOLDER)
+    if len(parts) == 1:
+        return chapters
+    if article is not None:
+        section = _article_section(article, tables_dir, "".join(parts[0::2]) + lede)
+        parts[1::2] = [section] * len(parts[1::2])
+    return "".join(parts)
+
+
+def _article_section(article: Article, tables_dir: Path, page_html: str) -> str:
+    """The article's text, folded, with its annotated figures, the quotes the page links to and
+    the first of its other numbers highlighted (spillover.page.article_html). The tables are read
+    with the csv module: the renderer need not import pandas for this."""
+
+    def rows(name: str) -> list[dict]:
+        path = tables_dir / f"{name}.csv"
+        if not path.is_file():
+            return []
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    figure_rows, mention_rows = rows("figures"), rows("mentions")
+    figures = {(int(r["start"]), int(r["end"])): f"{r['measure']} ({r['subject']})" for r in figure_rows}
+    mentions = {(int(r["start"]), int(r["end"])): r["kind"] or "number" for r in mention_rows}
+    body = article_html(article, figures, mentions, linked=linked_quotes(page_html))
+    return article_folded(article, body, len(figure_rows), len(mention_rows))
 
 
 def _markdown_with_anchors(source: str, index: int) -> tuple[str, list]:
@@ -395,14 +445,39 @@ def _chapter_html(nb: dict, index: int, chart_ids: set[str]) -> tuple[str, list]
     return f'<section class="chapter"{anchor}>{"".join(parts)}</section>', headings
 
 
-def _downloads(tables_dir: Path) -> str:
+# CSV files embedded in the page as data URIs up to this many bytes in all (the smallest
+# first); a larger one is a link to the copy in data/ beside index.html, so a long article's
+# tables (tens of MB as base64) do not swell the page.
+EMBEDDED_CSV_BYTES = 300_000
+
+
+def _downloads(tables_dir: Path, budget: int = EMBEDDED_CSV_BYTES) -> str:
     links = []
-    for csv in sorted(tables_dir.glob("*.csv")):
-        payload = base64.b64encode(csv.read_bytes()).decode()
-        links.append(
-            f'<li><a download="{csv.name}" href="data:text/csv;base64,{payload}">{csv.name}</a></li>'
-        )
-    return "".join(links)
+    for table in sorted(tables_dir.glob("*.csv"), key=lambda p: (p.stat().st_size, p.name)):
+        size = table.stat().st_size
+        if size <= budget:
+            budget -= size
+            payload = base64.b64encode(table.read_bytes()).decode()
+            links.append(
+                (
+                    table.name,
+                    f'<li><a download="{table.name}" href="data:text/csv;base64,{payload}">'
+                    f"{table.name}</a></li>",
+                )
+            )
+        else:
+            links.append(
+                (
+                    table.name,
+                    f'<li><a href="data/{table.name}">{table.name}</a> '
+                    f"<small>({_size(size)}, in the folder data/ beside this page)</small></li>",
+                )
+            )
+    return "".join(link for _, link in sorted(links))
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
 
 
 def _guide_without_answers(guide: str) -> str:
@@ -472,9 +547,11 @@ def assemble(
     notice: str = "",
     lede: str = "",
     masthead: str = "",
+    article: Article | None = None,
 ) -> str:
     """The whole report as one self-contained HTML page: what it found and the article's masthead
-    first (spillover.lede, computed from the tables), then the chapters."""
+    first (spillover.lede, computed from the tables), then the chapters, the article's text
+    written in where a notebook shows it (see _with_article)."""
     chapters, toc, chart_ids = [], [], set()
     for index, entry in enumerate(executed, start=1):
         nb = _read_notebook(entry / "notebook.ipynb")
@@ -503,7 +580,7 @@ def assemble(
         "toc": toc_html,
         "downloads": _downloads(tables_dir),
         "plotly_js": _plotly_js().replace("</script", "<\\/script"),
-        "chapters": "\n".join(chapters),
+        "chapters": _with_article("\n".join(chapters), article, tables_dir, lede),
         "notice": notice,
         "lede": lede or f'<h1 class="headline">{html.escape(title)}</h1>',
         "masthead": masthead,
@@ -546,7 +623,13 @@ def render_report(
 ) -> Path:
     """Render the report of an article into `out` (and, if given, its tables into
     `tables_out`); returns the path of index.html. `only` limits the report to some chapters;
-    `refresh` reruns some chapters whatever their cache holds."""
+    `refresh` reruns some chapters whatever their cache holds; without `use_cache` the render
+    runs cold in a cache of its own (the shared entries are neither used nor removed)."""
+    if not use_cache:
+        with cache.private():
+            return render_report(
+                article, out, values, jobs, True, tables_out, force, cell_timeout, only, refresh
+            )
     from spillover import params
     from spillover.lede import lede_html, masthead_html
     from spillover.report import tables_entry
@@ -559,7 +642,7 @@ def render_report(
         job_list = [job for job in job_list if job.notebook in chosen]
     stale = [job.key for job in job_list if job.notebook in set(chapters(refresh or []))]
     entry_keys = [job.key for job in job_list] + [tables_key]
-    for key in entry_keys if not use_cache else stale:
+    for key in stale:
         cache.remove(key)
     if not all(cache.lookup(key) for key in entry_keys):
         _check_inputs(article, values)  # one-line errors before any kernel starts
@@ -594,6 +677,7 @@ def render_report(
             notice=notice,
             lede=lede_html(staging / "data", parsed),
             masthead=masthead_html(parsed),
+            article=parsed,
         )
         (staging / "index.html").write_text(page, encoding="utf-8")
         if tables_folder is not None:
