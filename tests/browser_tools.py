@@ -7,12 +7,15 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
+from spillover.classroom import BROWSER_TIMEOUT_MS
+
 
 def open_offline(browser: Browser, index: Path, width: int = 1280, height: int = 900) -> tuple[Page, dict]:
     """The report in a new page of the given viewport, every request but file: and data: aborted;
     returns once its charts are drawn, with what went wrong: console errors, failed requests and
     the network requests that were blocked (none expected)."""
     page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)  # a hang guard for a busy machine, not a speed limit
     problems: dict[str, list[str]] = {"console": [], "failed": [], "network": []}
     page.on("console", lambda m: problems["console"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems["console"].append(str(error)))

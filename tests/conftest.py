@@ -95,13 +95,15 @@ def browser():
     """One headless Chromium for the session's browser tests (Debian's chromium; .ci/run installs it)."""
     from playwright.sync_api import sync_playwright
 
-    from spillover.classroom import CHROMIUM_FLAGS, chromium_path
+    from spillover.classroom import BROWSER_TIMEOUT_MS, CHROMIUM_FLAGS, chromium_path
 
     executable = chromium_path()
     if executable is None:
         pytest.fail("chromium not found: install Debian's chromium (apt-get install chromium; .ci/run does)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_FLAGS, timeout=BROWSER_TIMEOUT_MS
+        )
         yield browser
         browser.close()
 

@@ -445,34 +445,31 @@ def test_the_key_agrees_with_the_published_tables(pack):
 # --------------------------------------------------------------------------- the paper edition
 
 
-def _render_pages(pdf: Path, html_page: Path, folder: Path) -> list[Path]:
+def _render_pages(pdf: Path, html_page: Path, folder: Path, browser) -> list[Path]:  # noqa: ANN001
     """One PNG per page: pdftoppm when installed, else Chromium's screenshot of the HTML."""
     if shutil.which("pdftoppm"):
         subprocess.run(
             ["pdftoppm", "-r", "60", "-png", str(pdf), str(folder / "page")], check=True, timeout=120
         )
         return sorted(folder.glob("page-*.png"))
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=classroom.chromium_path(), args=classroom.CHROMIUM_FLAGS)
-        tab = browser.new_page(viewport={"width": 794, "height": 1123})
-        tab.goto(html_page.resolve().as_uri())
-        tab.emulate_media(media="print")
-        tab.screenshot(path=str(folder / "page-all.png"), full_page=True)
-        browser.close()
+    tab = browser.new_page(viewport={"width": 794, "height": 1123})
+    tab.set_default_timeout(classroom.BROWSER_TIMEOUT_MS)
+    tab.goto(html_page.resolve().as_uri())
+    tab.emulate_media(media="print")
+    tab.screenshot(path=str(folder / "page-all.png"), full_page=True)
+    tab.close()
     return [folder / "page-all.png"]
 
 
 @pytest.mark.slow
-def test_the_paper_edition(built, pack):
+def test_the_paper_edition(built, pack, browser):  # noqa: ANN001
     (pdf,) = (built / "paper").glob("*.pdf")
     (page_html,) = (built / "paper").glob("*.html")
     shutil.rmtree(PAPER_ARTIFACTS, ignore_errors=True)
     PAPER_ARTIFACTS.mkdir(parents=True)
     shutil.copy(pdf, PAPER_ARTIFACTS)
     shutil.copy(page_html, PAPER_ARTIFACTS)
-    pages = _render_pages(pdf, page_html, PAPER_ARTIFACTS)
+    pages = _render_pages(pdf, page_html, PAPER_ARTIFACTS, browser)
     assert pages and all(p.stat().st_size > 1000 for p in pages)
 
     data = pdf.read_bytes()

@@ -1148,6 +1148,10 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# A hang guard, not a speed limit: Playwright's default of 30 s is too short on a busy machine.
+BROWSER_TIMEOUT_MS = 300_000
+
+
 def print_pdf(html_path: Path, pdf_path: Path) -> bool:
     """Print an HTML page to an A4 PDF with Chromium (page.pdf); False when no Chromium runs."""
     try:
@@ -1159,9 +1163,10 @@ def print_pdf(html_path: Path, pdf_path: Path) -> bool:
     try:
         with sync_playwright() as p:
             options = {"executable_path": executable} if executable else {}
-            browser = p.chromium.launch(args=CHROMIUM_FLAGS, **options)
+            browser = p.chromium.launch(args=CHROMIUM_FLAGS, timeout=BROWSER_TIMEOUT_MS, **options)
             try:
                 tab = browser.new_page()
+                tab.set_default_timeout(BROWSER_TIMEOUT_MS)
                 tab.route(
                     "**/*",
                     lambda route: (
