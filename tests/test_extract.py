@@ -595,7 +595,7 @@ SCALES_AND_UNITS = [
     ("It was $9 billion USD in all.", "$9 billion USD", "money", 9e9, "USD"),
     ("Ships sail at 14 knots.", "14 knots", "speed", 14, "knot"),
     ("It holds 40 litres.", "40 litres", "volume", 40, "liter"),
-    ("It pumps 2 million barrels a day.", "2 million barrels", "volume", 2e6, "barrel"),
+    ("It pumps 2 million barrels a day.", "2 million barrels", "volume", 2e6, "oil_barrel"),
     ("It lasted nine consecutive days.", "nine consecutive days", "duration", 9, "day"),
 ]
 
@@ -926,3 +926,262 @@ def test_new_kinds_are_listed_and_every_mention_has_a_known_kind():
         assert {p for p in table["date_precision"] if p} <= set(PRECISIONS)
         for row in table.itertuples():
             assert read_article(path).text[row.start : row.end] == row.text
+
+
+# --- rules from the held-out rounds 4-7 (tests/extraction/SOURCE.md), with cases of our own -----
+
+POWER_ENERGY_AND_SECONDS = [
+    # sentence, quote, kind, value, unit
+    ("The plant makes 1,200 megawatts.", "1,200 megawatts", "power", 1200, "megawatt"),
+    ("A 3 GW link opened.", "3 GW", "power", 3, "gigawatt"),
+    ("Homes use 15 kWh a day.", "15 kWh", "energy", 15, "kilowatt_hour"),
+    ("It stored 40 terawatt-hours.", "40 terawatt-hours", "energy", 40, "terawatt_hour"),
+    ("They aired a 30-second clip.", "30-second", "duration", 30, "second"),
+    ("Wait one second more.", "one second", "duration", 1, "second"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "kind", "value", "unit"),
+    POWER_ENERGY_AND_SECONDS,
+    ids=[c[1] for c in POWER_ENERGY_AND_SECONDS],
+)
+def test_power_energy_and_seconds(sentence, quote, kind, value, unit):
+    assert_numbers(only(sentence, quote, TUESDAY), kind, value, value, value, unit)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "kind"),
+    [
+        ("They sold 2 second-hand cars.", "2", "count"),  # "second-hand": no unit
+        ("He won a second term.", "second", "rank"),
+    ],
+)
+def test_second_the_ordinal_is_no_unit(sentence, quote, kind):
+    assert only(sentence, quote, TUESDAY).kind == kind
+
+
+ERAS_AND_EARLY_YEARS = [
+    # sentence, quote, low, high, date
+    ("Farming began around 3100 B.C. there.", "around 3100 B.C.", -3100, -3100, ""),
+    ("The town was founded in AD 43.", "AD 43", 43, 43, "0043"),
+    ("The temple stood from 600 BC to AD 200.", "from 600 BC to AD 200", -600, 200, ""),
+    ("It flourished in the 3rd century A.D. under Rome.", "the 3rd century A.D.", 200, 299, "0200/0299"),
+    ("The kingdom (Goryeo; 918-1392) ruled long.", "918-1392", 918, 1392, "0918/1392"),
+    ("Silla unified the land in 668.", "668", 668, 668, "0668"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "quote", "low", "high", "date"), ERAS_AND_EARLY_YEARS)
+def test_years_of_eras_and_years_of_three_digits(sentence, quote, low, high, date):
+    mention = only(sentence, quote, TUESDAY)
+    assert mention.kind == "year"
+    assert (mention.low, mention.high, mention.date) == (low, high, date)
+
+
+def test_three_digits_that_count_are_no_year():
+    assert only("Prices rose by 668.", "668", TUESDAY).kind == "count"
+    assert only("They opened 668 schools.", "668", TUESDAY).kind == "count"
+
+
+PERIODS = [
+    # sentence, quote, date, precision
+    ("Exports grew from the 1960s to the 1980s.", "from the 1960s to the 1980s", "1960/1989", "year"),
+    ("Raids ran from the 1990s until 2010.", "from the 1990s until 2010", "1990/2010", "year"),
+    (
+        "It grew between the mid-1970s and late 1980s.",
+        "between the mid-1970s and late 1980s",
+        "1973/1989",
+        "year",
+    ),
+    ("She served in 1990s-2004 roles.", "1990s-2004", "1990/2004", "year"),
+    ("Output fell in 2011/12 sharply.", "2011/12", "2011/2012", "year"),
+    ("Prices eased in the second half of the 1990s.", "the second half of the 1990s", "1995/1999", "year"),
+    (
+        "Trade grew in the late 18th and early 19th centuries.",
+        "the late 18th and early 19th centuries",
+        "1766/1832",
+        "year",
+    ),
+    ("A terminal opens early in 2027.", "early in 2027", "2027-01/2027-04", "month"),
+    ("Workers arrived as of mid-year 2016.", "mid-year 2016", "2016-05/2016-08", "month"),
+    ("Raids came in December of 2019.", "in December of 2019", "2019-12", "month"),
+    ("The office has run from 2005 to the present.", "from 2005 to the present", "2005/2024", "year"),
+    ("It has served 1999-present.", "1999-present", "1999/2024", "year"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "quote", "date", "precision"), PERIODS, ids=[p[1] for p in PERIODS])
+def test_ranges_of_decades_centuries_and_parts_of_years_are_one_mention(sentence, quote, date, precision):
+    mention = only(sentence, quote, TUESDAY)
+    assert (mention.date, mention.date_precision) == (date, precision)
+
+
+def test_two_decades_joined_by_and_without_between_stay_two():
+    found = [m.text for m in scan("Refugees left in the 1970s and 1980s.", TUESDAY)]
+    assert found == ["the 1970s", "1980s"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "kind", "low", "high"),
+    [
+        ("It ran a one-or-two-child policy.", "one-or-two", "count", 1, 2),
+        ("Talks went on for a decade-long stretch.", "a decade-long", "duration", 1, 1),
+        ("A decades-long dispute ended.", "decades-long", "duration", 2, NAN),
+        ("They signed a multi-million dollar deal.", "multi-million dollar", "money", 2e6, NAN),
+        ("It is a multibillion-euro plan.", "multibillion-euro", "money", 2e9, NAN),
+        ("Poverty was almost halving then.", "almost halving", "multiple", NAN, 0.5),
+    ],
+)
+def test_compounds_and_vague_scales(sentence, quote, kind, low, high):
+    mention = only(sentence, quote, TUESDAY)
+    assert mention.kind == kind
+    assert same(mention.low, low) and same(mention.high, high)
+
+
+def test_the_following_and_the_same_count_from_the_date_before():
+    found = {m.text: m for m in scan("Fighting began on 7 October 2023. The same day, jets flew.", TUESDAY)}
+    assert found["The same day"].date == "2023-10-07"
+    duration = only("Over the following two decades, firms grew.", "following two decades", TUESDAY)
+    assert (duration.kind, duration.value, duration.qualifier) == ("duration", 2, "following")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The March 23 (M23) rebel group fought on.",  # a date naming a movement
+        "Its probe (Chang'e-5) landed.",  # a code after a name with an apostrophe
+        "They held the southern half of the island.",  # a part, not a share
+        "The election in 2017 won by Moon was early.",  # "won" the verb: 2017 is a year
+    ],
+)
+def test_names_parts_and_verbs_are_not_figures(sentence):
+    kinds = [(m.text, m.kind) for m in scan(sentence, TUESDAY)]
+    assert kinds in ([], [("2017", "year")]), kinds
+
+
+def test_today_in_a_name_meaning_nowadays_is_flagged():
+    mention = only("The body known today as the Parliament met.", "today", TUESDAY)
+    assert mention.date_note.startswith("not a date")
+
+
+def test_a_line_the_header_leaves_unread_is_still_read(tmp_article):
+    # Three short lines that are neither byline nor dateline: the reader takes the first two as
+    # title and byline; the third is no paragraph either, and its figure must not be lost.
+    text = "1960s - rockets\n\n1970 - a satellite\n\n2003 - first crew\n\n2011 - a station in orbit.\n"
+    table = extract_mentions(read_article(tmp_article(text)))
+    assert table["text"].tolist() == ["1960s", "1970", "2003", "2011"]
+    row = table.set_index("text").loc["2003"]
+    assert text[row["sentence_start"] : row["sentence_end"]] == "2003 - first crew"
+
+
+# --- the timeline: times of day, ranges, inferred years ---------------------------------------
+
+
+def timeline_of(tmp_article, text: str) -> pd.DataFrame:
+    from spillover import tables
+
+    inputs = tables.load(tmp_article(text), annotations_path=None)
+    return tables.timeline_table(inputs, tables.figures_table(inputs)).set_index("quote")
+
+
+def test_times_of_day_reach_the_timeline(tmp_article):
+    text = (
+        "Storm\n\nJ. Smith\nTuesday, 19 March 2024\n\n"
+        "The storm struck at 2:30 a.m. on Monday, and a curfew starts at 10 p.m. tonight. "
+        "Officials met at 9:15 a.m. to plan.\n\n"
+        "On 15 March, crews worked from 06:00 to 14:00.\n"
+    )
+    timeline = timeline_of(tmp_article, text)
+    assert timeline.loc["2:30 a.m. on Monday", ["date", "time"]].tolist() == ["2024-03-18", "02:30"]
+    assert timeline.loc["10 p.m. tonight", ["date", "time"]].tolist() == ["2024-03-19", "22:00"]
+    assert timeline.loc["9:15 a.m.", ["date", "time"]].tolist() == ["2024-03-19", "09:15"]
+    assert "last day stated before it" in timeline.loc["9:15 a.m.", "date_note"]
+    assert timeline.loc["from 06:00 to 14:00", ["date", "time"]].tolist() == ["2024-03-15", "06:00/14:00"]
+    assert "same sentence" in timeline.loc["from 06:00 to 14:00", "date_note"]
+    assert timeline.loc["Tuesday, 19 March 2024", "time"] == ""
+    for quote, row in timeline.iterrows():
+        assert text[int(row["start"]) : int(row["end"])] == quote
+
+
+def test_ranges_are_one_timeline_row_and_inferred_years_are_noted(tmp_article):
+    text = (
+        "A short history\n\nThe festival began in 2015, ran over 20–23 August and sold out. "
+        "In 1992/93 and between the mid-1980s and mid-1990s it was smaller.\n"
+    )
+    timeline = timeline_of(tmp_article, text)
+    assert timeline.loc["20–23 August", ["date_start", "date_end"]].tolist() == ["2015-08-20", "2015-08-23"]
+    assert "no dateline" in timeline.loc["20–23 August", "date_note"]
+    assert timeline.loc["1992/93", ["date_start", "date_end"]].tolist() == ["1992-01-01", "1993-12-31"]
+    row = timeline.loc["between the mid-1980s and mid-1990s"]
+    assert (row["date_start"], row["date_end"]) == ("1983-01-01", "1995-12-31")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "date"),
+    [
+        (
+            "For the first two thirds of the 20th century it grew.",
+            "the first two thirds of the 20th century",
+            "1900/1965",
+        ),
+        (
+            "In the last third of the 19th century it shrank.",
+            "the last third of the 19th century",
+            "1866/1899",
+        ),
+    ],
+)
+def test_thirds_of_a_century_are_one_period(sentence, quote, date):
+    assert only(sentence, quote, TUESDAY).date == date
+
+
+def test_a_bare_plural_after_in_is_a_vague_span():
+    mention = only("Cinemas opened for the first time in decades.", "in decades", TUESDAY)
+    assert (mention.kind, mention.low, mention.unit) == ("duration", 2, "decade")
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Reforms known as Vision 2030 began.", "The Agenda 2063 plan was signed."]
+)
+def test_a_year_that_ends_a_plan_s_name_is_no_figure(sentence):
+    assert list(scan(sentence, TUESDAY)) == []
+
+
+def test_today_in_a_text_without_dateline_is_nowadays():
+    mention = only("His son rules the country today, as the law requires.", "today", None)
+    assert mention.date_note.startswith("not a date")
+    reported = only("The minister said today that talks failed.", "today", None)
+    assert not reported.date_note.startswith("not a date")
+
+
+def test_following_without_the_is_a_preposition():
+    mention = only("Following two years of recession, growth came.", "two years", TUESDAY)
+    assert mention.qualifier == ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "value", "low", "high", "date"),
+    [
+        ("It will last for many years to come.", "many years", NAN, 2, NAN, ""),
+        ("Another half million were displaced.", "Another half million", 5e5, 5e5, 5e5, ""),
+        (
+            "Reforms ran between September 2015 and 2016.",
+            "between September 2015 and 2016",
+            NAN,
+            NAN,
+            NAN,
+            "2015-09/2016-12",
+        ),
+        ("Works ran from March 2010 to 2012.", "from March 2010 to 2012", NAN, NAN, NAN, "2010-03/2012-12"),
+    ],
+)
+def test_round_nine_rules(sentence, quote, value, low, high, date):
+    mention = only(sentence, quote, TUESDAY)
+    assert same(mention.value, value) and same(mention.low, low) and same(mention.high, high)
+    assert mention.date == date
+
+
+def test_a_month_and_a_year_joined_by_and_without_between_stay_two():
+    found = [m.text for m in scan("It fell in May 2019 and 2020 alike.", TUESDAY)]
+    assert found == ["in May 2019", "2020"]

@@ -113,3 +113,63 @@ def test_the_chart_draws_stated_numbers_only_and_names_the_vague_ones():
     bars = chart.plotly.data[0]
     assert list(bars.x) == [20000.0, 1500.0, 1000.0]
     assert chart.source.startswith("Source: A. Writer") and "reservists = 20,000" in chart.alt
+
+
+NEW_KINDS = """Storm and harbour
+
+By K. L. Moreno
+4 June 2024
+
+Winds reached 90 knots and the temperature fell to -12°C, then to 14°F. The port moved 3,000 tonnes
+of grain and 2 million barrels of oil. A 1,200-megawatt plant produced 5 TWh. It was the
+second-worst storm, three times as strong as the last. Water stood at 30 degrees.
+"""
+
+
+@pytest.fixture
+def new_kinds(tmp_path):
+    path = tmp_path / "storm.txt"
+    path.write_text(NEW_KINDS, encoding="utf-8")
+    article = read_article(path)
+    return extract_mentions(article), quantities_table(article.text, extract_mentions(article))
+
+
+def test_every_kind_the_extractor_emits_has_a_measure_or_is_on_the_timeline():
+    from spillover.extract import KINDS
+    from spillover.quantities import TIMELINE_KINDS
+
+    for kind in KINDS:
+        assert (measure_of(kind, "people") is None) == (kind in TIMELINE_KINDS), kind
+    for measure in {measure_of(kind, "") for kind in KINDS} - {None}:
+        assert measure in quantity_chart.NOUNS, measure
+
+
+@pytest.mark.parametrize(
+    ("quote", "measure", "unit", "value"),
+    [
+        ("90 knots", "speeds", "kilometer_per_hour", 166.68),
+        ("-12°C", "temperatures", "degree_Celsius", -12),
+        ("14°F", "temperatures", "degree_Celsius", -10),
+        ("3,000 tonnes", "masses", "metric_ton", 3000),
+        ("2 million barrels", "volumes", "liter", 2e6 * 158.987),
+        ("1,200-megawatt", "power", "megawatt", 1200),
+        ("5 TWh", "energy", "gigawatt_hour", 5000),
+        ("second-worst", "ranks", "", 2),
+        ("three times", "multiples", "", 3),
+        ("30 degrees", "temperatures", "degree", 30),  # scale not stated: kept as written
+    ],
+)
+def test_new_kinds_get_a_measure_in_one_unit(new_kinds, quote, measure, unit, value):
+    _, table = new_kinds
+    found = row(table, quote)
+    assert (found["measure"], found["unit"]) == (measure, unit)
+    assert found["value"] == pytest.approx(value, rel=1e-3)
+
+
+def test_units_of_the_new_measures_have_words_and_safe_chart_names(new_kinds):
+    _, table = new_kinds
+    for (measure, unit), _rows in table.groupby(["measure", "unit"]):
+        chart = quantity_chart.build(table, measure, unit, credit="K. L. Moreno")
+        assert " " not in chart.name and "/" not in chart.name, chart.name
+        if unit:
+            assert unit in quantity_chart.UNIT_WORDS, unit

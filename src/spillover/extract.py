@@ -1,7 +1,8 @@
 """Find every numeric expression in an article: counts, percentages, fractions and proportions,
-ranks and multiples, lengths, areas, masses, volumes, speeds, temperatures, durations, money,
-vague amounts, years, decades, centuries, dates, date ranges and times of day (relative and
-partial dates resolved against the publication date or the dates the text states).
+ranks and multiples, lengths, areas, masses, volumes, speeds, temperatures, power, energy,
+durations, money, vague amounts, years (of an era too: "2300 B.C."), decades, centuries, ranges
+of them, dates, date ranges and times of day (relative and partial dates resolved against the
+publication date or the dates the text states).
 
 How it reads a text: one regular expression finds the words where a figure can start (a digit,
 a currency sign, a number word, a month or weekday, a word such as "decade" or "yesterday");
@@ -54,6 +55,8 @@ KINDS = (
     "mass",
     "volume",
     "speed",
+    "power",
+    "energy",
 )
 PRECISIONS = ("day", "week", "month", "year", "decade")
 NAN = math.nan
@@ -262,7 +265,8 @@ _UNIT_TABLE: list[tuple[str, str, list[str], list[str]]] = [
     ("mass", "pound", [], ["lb", "lbs"]),
     ("mass", "ounce", ["ounces", "ounce"], ["oz"]),
     ("volume", "liter", ["litres", "liters", "litre", "liter"], []),
-    ("volume", "barrel", ["barrels", "barrel"], ["bbl"]),
+    # A barrel in the news is one of oil (159 litres; pint's "barrel" is a US liquid barrel of 119).
+    ("volume", "oil_barrel", ["barrels", "barrel"], ["bbl"]),
     ("volume", "meter ** 3", ["cubic metres", "cubic meters", "cubic metre", "cubic meter"], ["cu m", "m³"]),
     ("volume", "gallon", ["gallons", "gallon"], []),
     (
@@ -274,7 +278,36 @@ _UNIT_TABLE: list[tuple[str, str, list[str], list[str]]] = [
     ("speed", "mile / hour", ["miles per hour", "miles an hour"], ["mph"]),
     ("speed", "knot", ["knots"], ["kn", "kt"]),
     ("speed", "meter / second", ["metres per second", "meters per second"], ["m/s"]),
-    ("duration", "second", ["seconds"], ["secs"]),
+    # Power and energy (electricity, engines): "a 1,200-megawatt plant", "3 GW", "15 TWh".
+    ("power", "kilowatt", ["kilowatts", "kilowatt"], ["kW"]),
+    ("power", "megawatt", ["megawatts", "megawatt"], ["MW"]),
+    ("power", "gigawatt", ["gigawatts", "gigawatt"], ["GW"]),
+    (
+        "energy",
+        "kilowatt_hour",
+        ["kilowatt-hours", "kilowatt hours", "kilowatt-hour", "kilowatt hour"],
+        ["kWh"],
+    ),
+    (
+        "energy",
+        "megawatt_hour",
+        ["megawatt-hours", "megawatt hours", "megawatt-hour", "megawatt hour"],
+        ["MWh"],
+    ),
+    (
+        "energy",
+        "gigawatt_hour",
+        ["gigawatt-hours", "gigawatt hours", "gigawatt-hour", "gigawatt hour"],
+        ["GWh"],
+    ),
+    (
+        "energy",
+        "terawatt_hour",
+        ["terawatt-hours", "terawatt hours", "terawatt-hour", "terawatt hour"],
+        ["TWh"],
+    ),
+    # "second" only after a number ("a 30-second clip"): the unit is read there alone.
+    ("duration", "second", ["seconds", "second"], ["secs"]),
     ("duration", "minute", ["minutes", "minute"], ["mins", "min"]),
     ("duration", "hour", ["hours", "hour"], ["hrs", "hr"]),
     ("duration", "day", ["days", "day"], []),
@@ -505,7 +538,9 @@ _TIME = re.compile(
     r"|(?P<h24>[01]?\d|2[0-3]):(?P<mi24>[0-5]\d)(?!\d)(?:\s?(?P<zone>GMT|UTC|[A-Z]{2,4}T)\b)?"
 )
 _TIME_JOIN = re.compile(r"\s*(?:to|until|till|-|–)\s*")
-_WORDS_RANGE_JOIN = re.compile(r"\s+(?P<join>to|or|and)\s+(?=(?i:" + "|".join(_SMALL) + r")\b)")
+_WORDS_RANGE_JOIN = re.compile(
+    r"(?:\s+(?P<join>to|or|and)\s+|-(?P<hjoin>or)-)(?=(?i:" + "|".join(_SMALL) + r")\b)"
+)  # "seven to eight", "two or three", "a one-or-two-child policy"
 _RANGE_JOIN = re.compile(
     r"\s*(?P<join>[-–—]|to|and|or|through|until)\s*(?=[\d$€£¥₹₽]|US\$|[-−]\d)|(?P<dash>-)\s+to\s+(?=\d)"
 )
@@ -518,7 +553,8 @@ _MONTH_DAY = re.compile(
     rf"(?:\s*(?P<join>[-–]|to|and)\s*(?P<d2>\d{{1,2}}){_ORD_SUFFIX}?\b(?![:.,]\d))?"
     rf"(?:,?\s+(?P<year>{_YEAR})\b)?"
 )
-_MONTH_YEAR = re.compile(rf"(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR})\b)?")
+_MONTH_YEAR = re.compile(rf"(?P<month>{_MONTH})(?:,?\s+(?:of\s+)?(?P<year>{_YEAR})\b)?")  # "December of 2019"
+_MONTH_TO_YEAR = re.compile(rf"\s*(?P<join>[-–]|(?i:to|and|until|through))\s*(?P<b>{_YEAR})\b(?![-–/]?\d)")
 _MONTH_RANGE = re.compile(
     rf"\s*(?P<join>[-–]|to|and|until|through|till)\s*(?:(?:the\s+)?(?P<mod>early|mid|late|end\s+of|start\s+of|"
     rf"beginning\s+of|middle\s+of)(?:\s*-\s*|\s+))?(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR})\b)?",
@@ -536,7 +572,7 @@ _FRACTION = re.compile(
 )
 _HALF_OF_SCALE = re.compile(
     r"(?P<frac>(?i:half|a\s+half|a\s+quarter|three\s+quarters|a\s+third|two\s+thirds))\s+(?:(?i:of)\s+)?"
-    r"(?i:an?)\s+(?P<scale>(?i:million|billion|thousand|trillion|century|hour|year|mile|kilometre|kilometer|day))\b"
+    r"(?:(?i:an?)\s+|(?<=[Hh]alf\s)(?=(?i:million|billion|trillion)\b))(?P<scale>(?i:million|billion|thousand|trillion|century|hour|year|mile|kilometre|kilometer|day))\b"
 )
 _PROPORTION = re.compile(
     rf"(?P<a>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten))(?P<noun>(?:\s+[a-z]+){{0,2}}?)"
@@ -553,9 +589,20 @@ _ORDINAL_WORD = re.compile(r"(?i:" + "|".join(sorted(_ORDINALS, key=len, reverse
 _NUMERIC_ORDINAL = re.compile(rf"(?P<n>\d{{1,3}}){_ORD_SUFFIX}\b")
 _CENTURY_AFTER = re.compile(r"[\s-]+(?i:century|centuries)\b")
 _CENTURY_PAIR = re.compile(
-    rf"\s*(?:and|to|or|-|–)\s*(?:the\s+)?(?P<n2>\d{{1,2}}{_ORD_SUFFIX}|(?i:{'|'.join(_ORDINALS)}))[\s-]+(?i:centuries)\b"
+    rf"\s*(?:and|to|or|-|–)\s*(?:the\s+)?(?:(?P<mod2>(?i:early|mid|late))[\s-]+)?(?P<n2>\d{{1,2}}{_ORD_SUFFIX}|(?i:{'|'.join(_ORDINALS)}))[\s-]+(?i:centuries)\b"
 )
 _COMPOUND_AFTER = re.compile(r"-(?P<word>[A-Za-z]+)")
+_NAME_BEFORE = re.compile(
+    r"(?:\b(?P<named>(?i:known\s+as|called|named|dubbed|titled))\s+)?\b(?P<word>[A-Z][a-z]+)\s$"
+)
+_PLAN_WORDS = _word_set("Vision Agenda Horizon Expo Strategy")
+_MULTI_BEFORE = re.compile(r"(?<![A-Za-z])(?i:multi)-?$")
+_NAME_ABBREVIATION = re.compile(r"\s*\(\s*[A-Z]{1,4}-?(?P<n>\d{1,2})\s*\)")
+_OF_PERIOD = re.compile(
+    r"\s+of\s+(?:(?i:the)\s+)?(?:\d{4}['’]?s\b|\d{1,2}(?:st|nd|rd|th)[\s-]+(?i:centur)"
+    rf"|(?i:{'|'.join(_ORDINALS)})[\s-]+(?i:centur))"
+)
+_HALF_OF_PERIOD = re.compile(r"\s+(?i:half)" + _OF_PERIOD.pattern)
 _OF_MONTH = re.compile(rf"\s+of\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR})\b)?")
 _PART_OF_YEAR = re.compile(
     rf"[\s-]+(?P<part>(?i:quarter|half))(?:\s+of\s+(?:(?P<year>{_YEAR})|(?P<the>the|this|last|next)\s+year))?(?!\w)"
@@ -579,9 +626,24 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\b")
 _DECADE = re.compile(r"(?P<y>1\d\d0|20\d0)['’]?s\b")
 _APOSTROPHE_DECADE = re.compile(r"['’](?P<d>\d)0s\b")
 _YEAR_RANGE = re.compile(
-    rf"(?P<a>{_YEAR})\s*(?P<join>-|–|—|(?i:to|until|till|through|and))\s*(?P<b>{_YEAR}|\d{{2}})(?![\d,.]\d)\b"
+    rf"(?P<a>{_YEAR}|[1-9]\d\d)\s*(?P<join>-|–|—|/|(?i:to|until|till|through|and))\s*(?P<b>{_YEAR}|\d{{2}})(?![\d,.]\d)\b"
 )
 _SLASH = re.compile(r"(?P<a>\d{1,3})/(?P<b>\d{1,3})\b")
+_DECADE_JOIN = re.compile(
+    r"\s*(?P<join>[-–]|(?i:to|until|till|through|and))\s*(?:(?i:the)\s+)?"
+    r"(?:(?P<mod2>(?i:early|mid|late))[\s-]+)?"
+    rf"(?:(?P<decade>1\d\d0|20\d0)['’]?s\b|(?P<year>{_YEAR})\b(?![-–/]?\d))"
+)
+_TO_PRESENT = re.compile(
+    rf"(?P<a>{_YEAR})\s*(?:[-–—]|\s(?i:to|until|till|through)\s+(?:the\s+)?)\s*(?i:present|date|now)\b"
+)
+# An era after a year or a century: "2300 B.C.", "the 5th century A.D.", "AD 79" is not read.
+_ERA = re.compile(r"\s?(?P<era>B\.\s?C\.(?:E\.)?|BCE?\b|A\.\s?D\.|AD\b|CE\b)")
+_ERA_BEFORE = re.compile(r"(?<![\w.])(?:A\.\s?D\.|AD)\s?$")
+_ERA_RANGE = re.compile(
+    r"\s*(?P<join>[-–]|(?i:to|and|until))\s*(?:(?P<pre>A\.\s?D\.|AD)\s?)?(?P<b>\d{1,4})\b"
+    r"(?:\s?(?P<post>B\.\s?C\.(?:E\.)?|BCE?\b|A\.\s?D\.|AD\b|CE\b))?"
+)
 _OF_AFTER = re.compile(r"\s+of\b")
 _LETTER = re.compile(r"[A-Za-z]")
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b(?!\s+(?:million|billion|thousand))")
@@ -595,7 +657,7 @@ _FISCAL_QUARTER = re.compile(rf"Q(?P<q>[1-4])\b(?:\s+(?P<year>{_YEAR})\b)?")
 _OWN_LIMIT = re.compile(r"(?i:until|till|through)\b")
 _NOT_PER_AFTER = re.compile(r"\s+(?i:later|earlier|after|before|ago|on|long)\b")
 _WORD_AFTER = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?([A-Za-z][A-Za-z'’]*|\d+)?")
-_WORD_BEFORE_HYPHEN = re.compile(r"([A-Za-z]\w*)-$")
+_WORD_BEFORE_HYPHEN = re.compile(r"([A-Za-z][\w'’]*)-$")  # "F-", "COVID-", "Chang'e-"
 _SUFFIX_AFTER = re.compile(r"(?:st|nd|rd|th)?\b")
 
 # --- patterns that look back from a figure (each ends at the figure; see _Reader.back) ---------
@@ -605,12 +667,13 @@ _BETWEEN_BEFORE = re.compile(r"\b(?P<w>(?i:between|from))\s+$")
 _THE_BEFORE = re.compile(r"\b(?i:the)\s+$")
 _MODIFIER_BEFORE = re.compile(
     r"(?:\b(?P<the>(?i:the))\s+)?\b(?P<mod>(?i:(?:early|late)\s+in\s+the|(?:early|latter|later)\s+part\s+of(?:\s+the)?|"
-    r"(?:first|second)\s+half\s+of(?:\s+the)?|early|mid|late|end\s+of(?:\s+the)?|start\s+of(?:\s+the)?|"
+    r"(?:early|late|mid)\s+in|mid-year|(?:first|second|latter)\s+half\s+of(?:\s+the)?|"
+    r"(?:first|last)\s+(?:two[\s-]+thirds|third)\s+of(?:\s+the)?|early|mid|late|end\s+of(?:\s+the)?|start\s+of(?:\s+the)?|"
     r"beginning\s+of(?:\s+the)?|middle\s+of(?:\s+the)?|year-end))(?:\s*-\s*|\s+)$"
 )
 _RELATIVE_BEFORE = re.compile(
-    r"\b(?P<rel>(?i:the\s+following|the\s+previous|the\s+next|the\s+preceding|this|last|next|"
-    r"the\s+last|the\s+past|past|recent|the\s+recent|in\s+recent|for|over(?:\s+the)?|a|an|the))\s+$"
+    r"\b(?P<rel>(?i:the\s+following|the\s+previous|the\s+next|the\s+preceding|the\s+same|this|last|next|"
+    r"the\s+last|the\s+past|past|recent|the\s+recent|in\s+recent|in|for|many|over(?:\s+the)?|a|an|the))\s+$"
 )
 _RELATIVE_MONTH_BEFORE = re.compile(
     r"\b(?P<rel>(?i:the\s+following|the\s+next|the\s+previous|the\s+preceding|that|that\s+same|the\s+same|"
@@ -631,6 +694,11 @@ _CHANGE_BEFORE = re.compile(
 _FROM_BEFORE = re.compile(r"\b(?i:from)\s+$")
 _LIMIT_BEFORE = re.compile(r"\b(?i:until|till|through|to|by\s+the\s+end\s+of)\s+$")
 _PAST_BEFORE = re.compile(r"\b(?P<the>(?i:the)\s+)?(?P<dir>(?i:past|last))\s+$")
+# "over the following two decades" (the period after the date before it); "Following two years
+# of recession" without "the" means after them, and is not part of the figure.
+_FOLLOWING_BEFORE = re.compile(
+    r"\b(?P<the>(?i:the)\s+)(?P<dir>(?i:following|preceding|previous|subsequent))\s+$"
+)
 _ARTICLE_BEFORE = re.compile(r"\b(?P<a>(?i:a|an))\s+$")
 _ONE_BEFORE = re.compile(r"\b(?P<a>(?i:a|an|one))[\s-]+$")
 _QUARTER_COUNT_BEFORE = re.compile(r"\b(?P<a>(?i:a|one|three|two))[\s-]+$")
@@ -639,6 +707,8 @@ _VAGUE_BEFORE = re.compile(r"\b(?P<q>(?i:many|several|some))\s+$")
 _FEW_BEFORE = re.compile(r"\b(?P<a>(?i:a|the\s+(?:last|past|next|first)|last|past|next))\s+$")
 _AT_BEFORE = re.compile(r"\b(?i:at|by|until|before|after)\s+$")
 _NOWADAYS_BEFORE = re.compile(r"\b(?i:until|till|up\s+to|to|even|still|as\s+of|from|of|since)\s+$")
+_NAMING_BEFORE = re.compile(r"\b(?i:known|called|named|termed)\s+$")
+_AS_AFTER = re.compile(r"\s+as\b")
 _DAY_PART_BEFORE = re.compile(r"\b(?P<rel>(?i:this|last|yesterday|tomorrow))\s+$")
 _SEASON_BEFORE = re.compile(r"\b(?P<rel>(?i:last|this|next|the\s+following|the\s+previous|that))\s+$")
 _SEASON_THE_BEFORE = re.compile(r"\b(?i:the)\s+$")
@@ -651,8 +721,11 @@ _LAST_WORDS: dict[re.Pattern, frozenset[str]] = {
         (_QUAL_BEFORE, " ".join({q.split()[-1] for q in _QUALIFIERS}) + " of"),
         (_BETWEEN_BEFORE, "between from"),
         (_THE_BEFORE, "the"),
-        (_MODIFIER_BEFORE, "early mid late of the end middle"),
-        (_RELATIVE_BEFORE, "following previous next preceding this last past recent for over the a an"),
+        (_MODIFIER_BEFORE, "early mid late of the end middle in year"),  # "of the", "mid-year"
+        (
+            _RELATIVE_BEFORE,
+            "following previous next preceding same this last past recent in for many over the a an",
+        ),
         (_RELATIVE_MONTH_BEFORE, "following next previous preceding that same last this"),
         (
             _MONTH_PREPOSITION_BEFORE,
@@ -663,6 +736,7 @@ _LAST_WORDS: dict[re.Pattern, frozenset[str]] = {
         (_FROM_BEFORE, "from"),
         (_LIMIT_BEFORE, "until till through to of"),
         (_PAST_BEFORE, "past last"),
+        (_FOLLOWING_BEFORE, "following preceding previous subsequent"),
         (_ARTICLE_BEFORE, "a an"),
         (_ONE_BEFORE, "a an one"),
         (_QUARTER_COUNT_BEFORE, "a one three two"),
@@ -672,6 +746,7 @@ _LAST_WORDS: dict[re.Pattern, frozenset[str]] = {
         (_AT_BEFORE, "at by until before after"),
         (_NOWADAYS_BEFORE, "until till to even still of from since"),
         (_DAY_PART_BEFORE, "this last yesterday tomorrow"),
+        (_NAMING_BEFORE, "known called named termed"),
         (_SEASON_BEFORE, "last this next following previous that"),
         (_SEASON_THE_BEFORE, "the"),
         (_WEEKEND_BEFORE, "last this next first"),
@@ -722,6 +797,7 @@ _MULTIPLES = {
     "quadruple": 4.0,
     "quadrupled": 4.0,
     "halved": 0.5,
+    "halving": 0.5,
     "twofold": 2.0,
     "threefold": 3.0,
     "fourfold": 4.0,
@@ -746,7 +822,7 @@ _TRIGGER_WORDS = frozenset(
     | set(_SEASONS)
     | set(_MULTIPLES)
     | _VAGUE_WORDS
-    | {"few", "several", "minus", "us", "q", "noon", "midnight"}
+    | {"few", "several", "minus", "us", "q", "noon", "midnight", "multimillion", "multibillion"}
     | {"yesterday", "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "night"}
     | {"day", "days", "week", "weeks", "weekend", "weekends", "month", "months", "year", "years", "decade"}
     | {"decades", "century", "centuries", "quarter", "quarters", "hour", "hours"}
@@ -814,6 +890,14 @@ def _thirds(first: int, last: int, modifier: str) -> tuple[int, int]:
     if modifier in ("first half", "second half"):
         middle = first + size // 2
         return (first, middle - 1) if modifier == "first half" else (middle, last)
+    if modifier == "first two thirds":
+        return first, first + (2 * size) // 3 - 1
+    if modifier == "last two thirds":
+        return first + size // 3, last
+    if modifier == "first third":
+        modifier = "early"
+    if modifier == "last third":
+        modifier = "late"
     cut1, cut2 = first + size // 3, first + (2 * size) // 3
     if modifier in ("early", "start", "beginning"):
         return first, cut1 - 1
@@ -825,9 +909,12 @@ def _thirds(first: int, last: int, modifier: str) -> tuple[int, int]:
 def _modifier_word(raw: str) -> str:
     """early, mid, late, end, start, beginning, middle, first half or second half."""
     words = raw.lower().split()
-    if words[0] in ("first", "second") and len(words) > 1 and words[1] == "half":
-        return f"{words[0]} half"
-    return {"year-end": "end", "latter": "late", "later": "late"}.get(words[0], words[0])
+    if words[0] in ("first", "second", "latter") and len(words) > 1 and words[1] == "half":
+        return "first half" if words[0] == "first" else "second half"
+    if words[0] in ("first", "last") and len(words) > 1 and words[1] in ("two", "two-thirds", "third"):
+        part = "two thirds" if words[1].startswith("two") else "third"
+        return f"{words[0]} {part}"
+    return {"year-end": "end", "mid-year": "mid", "latter": "late", "later": "late"}.get(words[0], words[0])
 
 
 _MODIFIER_NOTES = {
@@ -840,6 +927,10 @@ _MODIFIER_NOTES = {
     "end": "the last third",
     "first half": "the first half",
     "second half": "the second half",
+    "first two thirds": "the first two thirds",
+    "last two thirds": "the last two thirds",
+    "first third": "the first third",
+    "last third": "the last third",
 }
 
 
@@ -859,6 +950,8 @@ class _Reader:
         self.text = text
         self.ctx = ctx
         self.floor = 0  # end of the previous figure: look-backs never reach before it
+        self._last: tuple[int, int] = (-1, -1)
+        self._last_word = ""
 
     # helpers --------------------------------------------------------------------------------
 
@@ -872,7 +965,14 @@ class _Reader:
         return pattern.search(self.text, max(self.floor, end - width), end)
 
     def last_word(self, end: int) -> str:
-        """The word just before ``end`` (past spaces, a hyphen or a comma), in lower case."""
+        """The word just before ``end`` (past spaces, a hyphen or a comma), in lower case. A
+        figure's parsers ask for the same position several times, so the last answer is kept."""
+        if self._last == (end, self.floor):
+            return self._last_word
+        self._last, self._last_word = (end, self.floor), self._find_last_word(end)
+        return self._last_word
+
+    def _find_last_word(self, end: int) -> str:
         text, low = self.text, max(self.floor, end - 30)
         j = end
         while j > low and text[j - 1] in " \t\r\n-,":
@@ -977,6 +1077,7 @@ class _Reader:
             self.time_of_day,
             self.day_month,
             self.numeric_ordinal,
+            self.to_present,
             self.year_range,
             self.decade,
             self.slash,
@@ -1073,6 +1174,12 @@ class _Reader:
         month = _month_of(match.group("month"))
         return self.dated(start, match.end(), d1, d2, month, match.group("year"), weekday, "date_dmy")
 
+    def named_by_date(self, day: re.Match) -> bool:
+        """A date that names something, shown by the abbreviation after it that holds its day:
+        'the March 23 (M23) movement', 'the April 6 (A6) youth movement'."""
+        after = _NAME_ABBREVIATION.match(self.text, day.end())
+        return after is not None and after.group("n") == day.group("d1") and not day.group("d2")
+
     def dated(
         self,
         start: int,
@@ -1120,8 +1227,12 @@ class _Reader:
             return None
         a, join, b_text = int(match.group("a")), match.group("join").lower(), match.group("b")
         b = int(b_text) if len(b_text) == 4 else (a // 100) * 100 + int(b_text)
-        if b <= a or (len(b_text) == 2 and join not in "-–"):
+        if b <= a or (len(b_text) == 2 and join not in "-–/"):
             return None
+        if a < 1000 and not self.early_year_range(i, match, b_text):
+            return None
+        if join == "/" and b != a + 1:
+            return None  # "1992/93", "2012/2013": a fiscal or school year; other slashes are not years
         follows = self.word_after(match.end())[0].lower()
         if follows in _COUNT_NOUNS or follows in _UNITS:
             return None  # "between 2000 and 3000 people": counts
@@ -1137,10 +1248,18 @@ class _Reader:
             a,
             b,
             "year",
-            date=f"{a}/{b}",
+            date=f"{a:04d}/{b:04d}",
             precision="year",
             rule="year_range",
         )
+
+    def early_year_range(self, i: int, match: re.Match, b_text: str) -> bool:
+        """'(918-1392)': a range from a year of three digits, read only in brackets or between
+        semicolons ("Koryo; 918-1392"), to a year of four, with a dash."""
+        if len(b_text) != 4 or match.group("join") not in "-–":
+            return False
+        before = self.text[max(0, i - 2) : i].strip()
+        return before.endswith(("(", ";")) and self.text[match.end() : match.end() + 1] in (")", ";")
 
     def decade(self, i: int) -> _Hit | None:
         """'the 1990s', 'the early 1970s', 'the 1800s' (a century)."""
@@ -1155,12 +1274,89 @@ class _Reader:
             return self.decade_prefix(hit, first, span=100)
         hit = _Hit(i, match.end(), "year", NAN, first, first + 9, "year", date=str(first), precision="decade")
         hit.rule = "decade"
-        return self.decade_prefix(hit, first)
+        return self.decade_range(self.decade_prefix(hit, first))
 
-    def decade_prefix(self, hit: _Hit, first: int, span: int = 10) -> _Hit:
+    def decade_range(self, hit: _Hit) -> _Hit:
+        """'1990s-2011', 'the 1960s to the 1980s', 'the 1990s until 2010', 'between the mid-1980s
+        and mid-1990s': from a decade to a year or another decade (early/mid/late narrowing
+        either end), as one mention."""
+        join = _DECADE_JOIN.match(self.text, hit.end)
+        if join is None:
+            return hit
+        between = self.back(_BETWEEN_BEFORE, hit.start, 12)
+        word = join.group("join").lower()
+        if word == "and" and not (between and between.group("w").lower() == "between"):
+            return hit
+        if join.group("decade"):
+            y2 = int(join.group("decade"))
+            high = y2 + 9
+            if join.group("mod2"):
+                high = _thirds(y2, y2 + 9, _modifier_word(join.group("mod2")))[1]
+        else:
+            if join.group("mod2"):
+                return hit
+            high = int(join.group("year"))
+        low = int(hit.low if hit.low is not None else hit.value)
+        if high <= low:
+            return hit
+        hit.end, hit.low, hit.high = join.end(), low, high
+        hit.date, hit.precision, hit.rule = f"{low:04d}/{high:04d}", "year", "year_range"
+        hit.note = _join_note(hit.note, f"read as {low}-{high}")
+        if between is not None:
+            hit.start = between.start("w")
+        return hit
+
+    def to_present(self, i: int) -> _Hit | None:
+        """'1998-present', '2010 to the present', 'from 2004 to date': a period that has not ended."""
+        match = _TO_PRESENT.match(self.text, i)
+        if match is None:
+            return None
+        first = int(match.group("a"))
+        published = self.ctx.published
+        between = self.back(_BETWEEN_BEFORE, i, 12)
+        start = between.start("w") if between else i
+        if published is None or published.year < first:
+            hit = _Hit(start, match.end(), "year", NAN, first, NAN, "year", date=str(first), precision="year")
+            hit.rule, hit.date_note = "year_range", "a period to the present; publication date unknown"
+            return hit
+        last = published.year
+        hit = _Hit(
+            start, match.end(), "year", NAN, first, last, "year", date=f"{first}/{last}", precision="year"
+        )
+        hit.rule, hit.date_note = "year_range", "a period to the present: ends at the publication date"
+        return hit
+
+    def century_pair(self, i: int, pair: re.Match, n: int, last: int) -> _Hit:
+        """'the 10th and 11th centuries', 'the late 19th and early 20th centuries', 'the latter
+        half of the 19th and early 20th centuries': a modifier before the first narrows the first
+        century, one before the second (mod2) the second."""
+        first, end_year = (n - 1) * 100, last * 100 - 1
+        low, high = first, end_year
+        words = []
+        modifier = self.back(_MODIFIER_BEFORE, i, 40)
+        start = i
+        if modifier is not None:
+            word = _modifier_word(modifier.group("mod"))
+            low = _thirds(first, first + 99, word)[0]
+            start = modifier.start("the") if modifier.group("the") else modifier.start("mod")
+            words.append(word)
+        else:
+            the = self.back(_THE_BEFORE, i, 8)
+            if the is not None:
+                start = the.start()
+        if pair.group("mod2"):
+            word = _modifier_word(pair.group("mod2"))
+            high = _thirds((last - 1) * 100, end_year, word)[1]
+            words.append(word)
+        hit = _Hit(start, pair.end(), "year", NAN, low, high, "year", date=f"{low:04d}/{high:04d}")
+        hit.precision, hit.rule, hit.qualifier = "year", "century", " / ".join(words)
+        hit.note = f"the {n}{_suffix(n)} to {last}{_suffix(last)} centuries read as {low}-{high}"
+        return hit
+
+    def decade_prefix(self, hit: _Hit, first: int, span: int = 10, dated: bool = True) -> _Hit:
         """'the' before a decade or century, or early/mid/late (which narrow it to a third)."""
         modifier = self.back(_MODIFIER_BEFORE, hit.start, 30)
-        if modifier is None:
+        if modifier is None or not dated:
             the = self.back(_THE_BEFORE, hit.start, 8)
             if the is not None:
                 hit.start = the.start()
@@ -1272,6 +1468,8 @@ class _Reader:
                 return  # "5-dollar": a compound
             word = " ".join(unit.group("cword").lower().split())
             adjective = " ".join((unit.group("cadj") or "").lower().split())
+            if word == "won" and not adjective and self.won_the_verb(hit, unit.end()):
+                return  # "the election in 2017 won by MOON", "5 seats won in 2020"
             code = _CURRENCY_ADJECTIVES.get((adjective, word)) or _CURRENCY_WORDS[word]
             if (
                 word in ("pound", "pounds")
@@ -1289,7 +1487,23 @@ class _Reader:
             return
         if abbreviation in ("kt", "kn") and not unit.group("sep"):
             return  # "5kt" is a yield or a code more often than a speed
+        if key == "second" and not self.one_second(hit, unit):
+            return  # "the 2019 second quarter", "2 second-hand cars": an ordinal, not a unit
         hit.kind, hit.unit, hit.end = kind, name, unit.end()
+
+    def one_second(self, hit: _Hit, unit: re.Match) -> bool:
+        """Whether a singular "second" after a number is the unit: joined to it by a hyphen ("a
+        30-second clip") or after one ("one second"), and not a compound ("second-hand")."""
+        if self.text.startswith("-", unit.end()):
+            return False
+        return unit.group("sep") == "-" or hit.value == 1
+
+    def won_the_verb(self, hit: _Hit, end: int) -> bool:
+        """Whether "won" after a number is the verb, not the Korean currency: after a year, or
+        before what a verb takes ("won by", "won the", "won in")."""
+        if _plain_year(self.text[hit.start : hit.end]):
+            return True
+        return self.word_after(end)[0].lower() in _VERB_OBJECTS
 
     def temperature(self, hit: _Hit, unit: re.Match) -> None:
         scale = unit.group("tscale") or unit.group("tname")
@@ -1333,9 +1547,10 @@ class _Reader:
         if join is None:
             return hit
         between = self.back(_BETWEEN_BEFORE, hit.start, 12)
-        if join.group("join").lower() == "and" and not (between and between.group("w").lower() == "between"):
+        joined = (join.group("join") or join.group("hjoin")).lower()
+        if joined == "and" and not (between and between.group("w").lower() == "between"):
             return hit
-        if join.group("join").lower() == "to" and self.is_change(hit):
+        if joined == "to" and self.is_change(hit):
             return hit
         words = _WORDS_NUMBER.match(self.text, join.end())
         if words is None:
@@ -1414,9 +1629,31 @@ class _Reader:
         period ("early 2019"); a duration may be a date ("a decade ago") or a period ending at
         publication ("the past 24 hours"). Then the qualifier before it."""
         if hit.rule == "quantity" and hit.kind == "count":
+            text = self.text
+            # The letters of an era come within two characters ("2300 B.C.", "A.D. 500"): a
+            # cheap test first, as nearly every number has none.
+            era = None
+            if plain.isdigit() and any(c in "ABC" for c in text[hit.end : hit.end + 2]):
+                era = _ERA.match(text, hit.end)
+            if era is not None:
+                return self.era_range(self.qualify(self.era_year(hit, int(plain), era)))
+            era_before = None
+            if plain.isdigit() and "D" in text[max(0, hit.start - 3) : hit.start]:
+                era_before = _ERA_BEFORE.search(text, max(self.floor, hit.start - 8), hit.start)
+            if era_before is not None:
+                hit.start = era_before.start()  # "A.D. 500", "AD 79"
+                hit.kind, hit.unit, hit.rule = "year", "year", "era"
+                hit.date, hit.precision = f"{int(plain):04d}", "year"
+                return hit
             times = _TIMES.match(self.text, hit.end)
             if times is not None:
                 return self.times(hit, times)
+            if plain and self.early_year(hit, plain):
+                hit.kind, hit.unit, hit.date, hit.precision = "year", "year", f"{int(plain):04d}", "year"
+                hit.note = "a year of three digits (after 'in' or 'since', ending a clause)"
+                return hit
+            if plain and re.fullmatch(_YEAR, plain) and self.names_a_plan(hit.start):
+                return _skip(hit.start, hit.end)  # "Vision 2030", "Agenda 2063": a name
             if plain and re.fullmatch(_YEAR, plain) and self.looks_like_year(hit):
                 year = int(plain)
                 dated = self.year_modifier(hit, year)
@@ -1428,6 +1665,61 @@ class _Reader:
         if hit.kind == "duration" and hit.rule == "quantity":
             return self.duration(hit)
         return self.qualify(hit)
+
+    def names_a_plan(self, start: int) -> bool:
+        """A year that ends a name: after a capitalised word such as 'Vision' or 'Agenda', or
+        after a capitalised word that follows 'known as' or 'called'."""
+        word = _NAME_BEFORE.search(self.text, max(self.floor, start - 40), start)
+        if word is None:
+            return False
+        return word.group("word") in _PLAN_WORDS or word.group("named") is not None
+
+    def early_year(self, hit: _Hit, plain: str) -> bool:
+        """'the first state in 688.', 'since 800,': three digits after in/since/circa that end a
+        clause are a year; elsewhere ("rose by 688.", "in 688 villages") a count."""
+        if not (len(plain) == 3 and plain[0] != "0"):
+            return False
+        if self.text[hit.end : hit.end + 1] not in (".", ",", ";", ")", ""):
+            return False
+        return self.word_before(hit.start) in ("in", "since", "circa", "until")
+
+    def era_year(self, hit: _Hit, year: int, era: re.Match) -> _Hit:
+        """'2300 B.C.', '79 AD': a year of an era. A year before the common era has no ISO date
+        here (the timeline cannot place it); its value is negative (-2300)."""
+        hit.kind, hit.unit, hit.rule, hit.end = "year", "year", "era", era.end()
+        if era.group("era").upper().startswith("B"):
+            hit.value = hit.low = hit.high = -float(year)
+            hit.date, hit.precision = "", ""
+            hit.note = f"{year} before the common era: not placed on the timeline"
+            return hit
+        hit.date, hit.precision = f"{year:04d}", "year"
+        self.states_year(hit, year)
+        return hit
+
+    def era_range(self, hit: _Hit) -> _Hit:
+        """'between 2000 B.C. and A.D. 500', '500 BC to AD 200': years of eras as one range."""
+        match = _ERA_RANGE.match(self.text, hit.end)
+        if match is None or not (match.group("pre") or match.group("post")):
+            return hit
+        between = self.back(_BETWEEN_BEFORE, hit.start, 12)
+        if match.group("join").lower() == "and" and not (between and between.group("w").lower() == "between"):
+            return hit
+        era = (match.group("pre") or match.group("post")).upper()
+        b = float(match.group("b")) * (-1 if era.startswith("B") else 1)
+        a = hit.value
+        if not a < b:
+            return hit
+        hit.end, hit.value, hit.low, hit.high = match.end(), NAN, a, b
+        hit.rule = "era_range"
+        if a > 0:
+            hit.date, hit.precision = f"{int(a):04d}/{int(b):04d}", "year"
+        else:
+            hit.date, hit.precision = "", ""
+            end_era = " BC" if b < 0 else ""
+            hit.note = f"{-a:g} BC to {abs(b):g}{end_era}: before the common era, not placed on the timeline"
+        if between is not None:
+            hit.start = between.start("w")
+        return hit
 
     def looks_like_year(self, hit: _Hit) -> bool:
         """A bare four-digit number is a year unless what comes before or after makes it a count."""
@@ -1494,10 +1786,14 @@ class _Reader:
         if ago is not None:
             return self.ago(hit, ago.end())
         past = self.back(_PAST_BEFORE, hit.start, 12)
+        following = self.back(_FOLLOWING_BEFORE, hit.start, 20) if past is None else None
         hit = self.qualify(hit)
         if past is not None and not hit.qualifier:
             hit.start, hit.qualifier = past.start(), past.group("dir").lower()
             self.period_dates(hit, hit.value)
+        elif following is not None and not hit.qualifier:
+            # "over the following two decades": a period counted from the date before it
+            hit.start, hit.qualifier = following.start("dir"), following.group("dir").lower()
         return hit
 
     def period_dates(self, hit: _Hit, amount: float) -> None:
@@ -1589,12 +1885,17 @@ class _Reader:
             return self.fiscal_quarter(i)
         if lower in ("noon", "midnight"):
             return self.noon(i, lower)
+        if lower in ("multimillion", "multibillion"):
+            return self.multi_scale(i, i + 5, lower[5:])
         return self.period(i, lower)
 
     def number_words(self, i: int, lower: str) -> _Hit | None:
         """'twenty-five', 'two hundred and fifty', 'a dozen', 'one-sixth', 'half a million',
         'one in four', 'two decades', 'three times'."""
         start = i
+        multi = _MULTI_BEFORE.search(self.text, max(self.floor, i - 6), i) if lower in _SCALES else None
+        if multi is not None:
+            return self.multi_scale(multi.start(), i, lower)
         if lower in _SCALES:
             article = self.back(_ARTICLE_BEFORE, i, 4)
             if article is not None:
@@ -1616,6 +1917,20 @@ class _Reader:
             return self.qualify(plain)
         hit = self.quantity_tail(start, match.end(), value, "")
         return self.finish_quantity(hit) if hit is not None else None
+
+    def multi_scale(self, start: int, i: int, lower: str) -> _Hit:
+        """'a multi-million dollar deal', 'multibillion-euro': at least two of the scale, with
+        no upper bound stated (the note says so)."""
+        scale = _SCALES[lower]
+        hit = _Hit(start, i + len(lower), "count", NAN, 2 * scale, NAN, rule="vague")
+        hit.note = f"multi-{lower}: at least two {lower}s, no upper bound stated"
+        unit = _UNIT.match(self.text, hit.end)
+        if unit is not None and unit.group("cword") is not None:
+            word = " ".join(unit.group("cword").lower().split())
+            adjective = " ".join((unit.group("cadj") or "").lower().split())
+            hit.kind, hit.end = "money", unit.end()
+            hit.unit = _CURRENCY_ADJECTIVES.get((adjective, word)) or _CURRENCY_WORDS[word]
+        return hit
 
     def not_one(self, start: int, end: int) -> bool:
         """'one' that is no figure: 'one of the', 'no one', 'any one', 'one another', 'one-off'."""
@@ -1642,6 +1957,8 @@ class _Reader:
             return None
         if _HALF_OF_SCALE.match(self.text, i):
             return self.half_of_scale(i)
+        if self.last_word(i) in ("first", "last") and _OF_PERIOD.match(self.text, match.end()):
+            return _skip(i, match.end())  # "the first two thirds of the 20th century": read with the century
         numerator = 1 if match.group("num").lower() in ("a", "an") else _SMALL[match.group("num").lower()]
         hit = _Hit(
             i, match.end(), "fraction", numerator / _FRACTIONS[denominator], unit="fraction", rule="fraction"
@@ -1668,8 +1985,8 @@ class _Reader:
 
     def half(self, i: int, lower: str) -> _Hit | None:
         """'half', 'almost half', 'a half', 'by half'; 'half a million'; 'half-hour'."""
-        if lower == "halves" or self.last_word(i) in _ORDINALS:
-            return None  # "the second half of the century": a part, read with what follows
+        if lower == "halves" or self.last_word(i) in _ORDINALS or self.last_word(i) in _PART_WORDS:
+            return None  # "the second half of the century", "the southern half": a part
         if _HALF_OF_SCALE.match(self.text, i):
             return self.half_of_scale(i)
         compound = _COMPOUND_AFTER.match(self.text, i + 4)
@@ -1724,27 +2041,24 @@ class _Reader:
             other = pair.group("n2").lower()
             last = _ORDINALS.get(other) or int(re.match(r"\d+", other).group())
             if last > n:
-                first = (n - 1) * 100
-                hit = _Hit(
-                    i,
-                    pair.end(),
-                    "year",
-                    NAN,
-                    first,
-                    last * 100 - 1,
-                    "year",
-                    date=f"{first:04d}/{last * 100 - 1:04d}",
-                )
-                hit.precision, hit.rule = "year", "century"
-                hit.note = (
-                    f"the {n}{_suffix(n)} to {last}{_suffix(last)} centuries read as {first}-{last * 100 - 1}"
-                )
-                return self.decade_prefix(hit, first, span=(last - n + 1) * 100)
+                return self.century_pair(i, pair, n, last)
         century = _CENTURY_AFTER.match(text, end)
         if century is not None:
             first = (n - 1) * 100
+            era = _ERA.match(text, century.end())
+            if era is not None and era.group("era").upper().startswith("B"):
+                hit = _Hit(i, era.end(), "year", NAN, -n * 100, -first - 1, "year", rule="century")
+                hit.note = f"the {n}{_suffix(n)} century before the common era: not placed on the timeline"
+                return self.decade_prefix(hit, first, span=100, dated=False)
             hit = _Hit(
-                i, century.end(), "year", NAN, first, first + 99, "year", date=f"{first:04d}/{first + 99:04d}"
+                i,
+                era.end() if era is not None else century.end(),
+                "year",
+                NAN,
+                first,
+                first + 99,
+                "year",
+                date=f"{first:04d}/{first + 99:04d}",
             )
             hit.precision, hit.rule = "year", "century"
             hit.note = f"the {n}{_suffix(n)} century read as {first}-{first + 99}"
@@ -1763,6 +2077,10 @@ class _Reader:
             return self.dated(
                 start, of_month.end(), n, None, month, of_month.group("year"), weekday, "date_dmy"
             )
+        if n <= 2 and _HALF_OF_PERIOD.match(text, end):
+            return None  # "the second half of the 1990s": read with the decade or century after it
+        if word == "third" and self.last_word(i) in ("first", "last") and _OF_PERIOD.match(text, end):
+            return _skip(i, end)  # "the last third of the 19th century": read with the century
         part = _PART_OF_YEAR.match(text, end)
         if part is not None and n <= 4:
             return self.part_of_year(i, part, n)
@@ -2004,6 +2322,8 @@ class _Reader:
         December'); ranges ('from January to April', 'between the end of May and mid-June')."""
         text = self.text
         day = _MONTH_DAY.match(text, i)
+        if day is not None and self.named_by_date(day):
+            return _skip(i, day.end())  # "the March 23 (M23) rebel group": a name
         if day is not None:
             d1 = int(day.group("d1"))
             d2 = int(day.group("d2")) if day.group("d2") else None
@@ -2059,6 +2379,16 @@ class _Reader:
         hit = _Hit(
             start, end, "date", precision="month", qualifier=qualifier, date_note=note, rule="date_month"
         )
+        to_year = _MONTH_TO_YEAR.match(text, end) if year_text and other is None else None
+        if to_year is not None and (to_year.group("join").lower() != "and" or between is not None):
+            last = int(to_year.group("b"))  # "between September 2015 and 2016": to the end of that year
+            if last > int(year_text):
+                hit.end, hit.rule = to_year.end(), "date_range"
+                hit.start = between.start("w") if between is not None else start
+                hit.date = f"{year_text}-{month:02d}/{last}-12"
+                hit.note = f"read as {calendar.month_name[month]} {year_text} to the end of {last}"
+                self.states_year(hit, int(year_text))
+                return hit
         if other is not None:
             self.month_range(hit, month, year, other)
         elif year is None:
@@ -2188,12 +2518,16 @@ class _Reader:
     def nowadays(self, i: int, end: int) -> bool:
         """'Today, few homes have ...', 'until today': the present age, not the publication day;
         a sentence that reports an event ('said today') keeps the day."""
-        if self.back(_NOWADAYS_BEFORE, i, 12) is not None:
-            return True
+        if self.back(_NOWADAYS_BEFORE, i, 12) is not None or self.back(_NAMING_BEFORE, i, 12) is not None:
+            return True  # "until today", "known today as", "what is called today"
+        if _AS_AFTER.match(self.text, end):
+            return True  # "today as in the past", "the body known today as ..."
         before, after = self.sentence_around(i, end)
         sentence = before + after
         if _REPORTED.search(sentence):
             return False
+        if self.ctx.published is None:
+            return True  # a text with no dateline (history, a reference text): "rules the country today"
         return self.sentence_start(i) or _PRESENT.search(sentence) is not None
 
     def part_of_day(self, i: int, lower: str) -> _Hit | None:
@@ -2275,8 +2609,13 @@ class _Reader:
         relation = self.back(_RELATIVE_BEFORE, i, 24)
         rel = " ".join(relation.group("rel").lower().split()) if relation is not None else ""
         if lower.endswith("s") or lower == "centuries":
-            if rel in ("for", "over", "over the", "recent", "in recent", "the recent"):
-                start = relation.start("rel") + (3 if rel == "in recent" else 0)
+            long = _LONG_AFTER.match(self.text, end) is not None  # "a decades-long dispute"
+            if long or rel in ("for", "over", "over the", "recent", "in recent", "the recent", "in", "many"):
+                start = (
+                    i
+                    if long or relation is None
+                    else relation.start("rel") + (3 if rel == "in recent" else 0)
+                )
                 name = _UNITS[unit][1]
                 return _Hit(
                     start, end, "duration", NAN, 2, NAN, name, qualifier="plural", rule="vague_period"
@@ -2297,6 +2636,8 @@ class _Reader:
             return self.anaphoric(
                 start, after.end(), unit, 1 if after.group("rel").lower() == "after" else -1
             )
+        if rel == "the same" and self.ctx.anchor is not None and unit in ("day", "week", "month", "year"):
+            return self.anaphoric(start, end, unit, 0)  # "the same day": the date before it
         if (
             rel in ("the following", "the next", "the previous", "the preceding")
             and self.ctx.anchor is not None
@@ -2440,6 +2781,13 @@ _SHARES = {
     "a third": 1 / 3,
     "two thirds": 2 / 3,
 }
+_VERB_OBJECTS = _word_set(
+    "by the a an in on at over against after with from out back his her their its our re-election"
+)
+_PART_WORDS = _word_set(
+    "latter former northern southern eastern western upper lower top bottom front back rear "
+    "north south east west inner outer left right"
+)
 _VAGUE_BASES = {"dozens": 12.0, "hundreds": 100.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
 
@@ -2592,6 +2940,8 @@ def _hits(text: str, ctx: _Context, every_token: bool = False) -> Iterator[_Hit]
             hit = reader.numeric(start)
         if hit is None:
             continue
+        if hit.kind == "duration" and _LONG_AFTER.match(text, hit.end):
+            hit.end += 5  # "a decade-long process", "a week-long strike": the span as an adjective
         position = max(position, hit.end)
         if not hit.kind:  # skipped: a code, a name, a list marker
             continue
@@ -2610,6 +2960,7 @@ def _remember(ctx: _Context, hit: _Hit, text: str) -> None:
             ctx.anchor, ctx.anchor_precision = span, hit.precision
 
 
+_LONG_AFTER = re.compile(r"-long\b(?!-)")
 _NO_ANCHOR_RULES = frozenset({"decade", "century", "year_range", "past_period"})
 
 
@@ -2642,7 +2993,9 @@ MAX_MENTIONS = 100_000
 # whole, while a "sentence" of 10,000 numbers costs each row a bounded 1,000 characters.
 SENTENCE_CHARS = 1_000
 # A figure in brackets right after one of the same kind restates it: "25 km (15 mi)".
-_CONVERTIBLE = frozenset({"length", "area", "mass", "volume", "speed", "temperature", "money"})
+_CONVERTIBLE = frozenset(
+    {"length", "area", "mass", "volume", "speed", "temperature", "money", "power", "energy"}
+)
 _BRACKET = re.compile(r"\s*[(\[]\s*(?:(?i:or|about|some|approximately|roughly|around|c\.|ca\.)\s+)?$")
 _SAME_AS = MENTION_COLUMNS.index("same_as") - 1  # positions in a row (which has no mention_id)
 _NOTE = MENTION_COLUMNS.index("note") - 1
@@ -2652,22 +3005,41 @@ def _header(article: Article) -> list[Span]:
     return [s for s in (article.title, article.byline, article.dateline) if s is not None]
 
 
+def _unread(article: Article, read: list[Span]) -> list[Span]:
+    """Stretches of text that neither the header lines, the paragraphs nor an omission (a
+    footer) hold: a fourth short line before the body ("2003 - first manned flight" after a
+    title, a byline and a line that is no date), which would otherwise be dropped unread.
+    Each is read as a region of its own."""
+    covered = sorted([*read, *article.omitted], key=lambda span: span.start)
+    gaps, position = [], 0
+    for span in [*covered, Span(len(article.text), len(article.text), "")]:
+        if span.start > position and article.text[position : span.start].strip():
+            gap = article.text[position : span.start]
+            start = position + len(gap) - len(gap.lstrip())
+            end = position + len(gap.rstrip())
+            gaps.append(Span(start, end, article.text[start:end]))
+        position = max(position, span.end)
+    return gaps
+
+
 def extract_mentions(article: Article) -> pd.DataFrame:
     """The mentions table: one row per numeric expression, in order of appearance.
 
-    The header lines and paragraphs are read in order, so an undated day can take its year from
+    The header lines and paragraphs are read in order (and any line the article reader left in
+    neither, see _unread), so an undated day can take its year from
     a date before it (see _Context). Each mention's sentence is found by bisection over the
     sentence starts and stored as its offsets, so the work and the table grow linearly with the
     article (a header line counts as its own sentence). A figure in brackets right after one of
     the same kind ("25 km (15 mi)") names it in ``same_as``. More than MAX_MENTIONS mentions is
     a one-line InputError."""
     header = _header(article)
-    sentences = sorted([*header, *article.sentences], key=lambda span: span.start)
+    unread = _unread(article, [*header, *article.paragraphs])
+    sentences = sorted([*header, *unread, *article.sentences], key=lambda span: span.start)
     starts = [span.start for span in sentences]
     ctx = _Context(article.published)
     rows: list[list] = []
     previous: Mention | None = None
-    for region in [*header, *article.paragraphs]:
+    for region in sorted([*header, *unread, *article.paragraphs], key=lambda span: span.start):
         ctx.new_region()
         for mention in scan(region.text, article.published, region.start, ctx):
             if len(rows) == MAX_MENTIONS:

@@ -152,7 +152,8 @@ PEOPLE_NOUNS = frozenset(
         "individuals",
     ]
 )
-# The kinds of the extractor's mentions, grouped into what a reader compares.
+# The kinds of the extractor's mentions, grouped into what a reader compares. Dates, years and
+# times of day measure nothing here: the timeline shows them.
 _MEASURES = {
     "money": "money",
     "percent": "shares",
@@ -160,9 +161,30 @@ _MEASURES = {
     "length": "lengths",
     "area": "areas",
     "duration": "durations",
+    "mass": "masses",
+    "volume": "volumes",
+    "speed": "speeds",
+    "temperature": "temperatures",
+    "power": "power",
+    "energy": "energy",
+    "rank": "ranks",
+    "multiple": "multiples",
 }
-# The unit every value of a measure is shown in, so that a chart compares like with like.
-MEASURE_UNITS = {"shares": "percent", "lengths": "kilometer", "areas": "square_kilometer"}
+TIMELINE_KINDS = frozenset({"date", "year", "time"})
+# The unit every value of a measure is shown in, so that a chart compares like with like (a
+# pint name without spaces or slashes, as it names the chart's file). A value pint cannot
+# convert (a temperature of unknown scale, "30 degrees") keeps its unit and gets a chart apart.
+MEASURE_UNITS = {
+    "shares": "percent",
+    "lengths": "kilometer",
+    "areas": "square_kilometer",
+    "masses": "metric_ton",
+    "volumes": "liter",
+    "speeds": "kilometer_per_hour",
+    "temperatures": "degree_Celsius",
+    "power": "megawatt",
+    "energy": "gigawatt_hour",
+}
 
 COLUMNS = ["mention_id", "quote", "start", "end", "measure", "counted", "value", "low", "high", "unit"]
 
@@ -193,7 +215,8 @@ def counted_words(text: str, end: int, sentence_end: int, start: int = 0, senten
 
 
 def measure_of(kind: str, counted: str) -> str | None:
-    """What a mention measures, or None for dates and years (the timeline shows those)."""
+    """What a mention measures, or None for dates, years and times of day (the timeline shows
+    those). Every other kind the extractor emits has a measure (tests/test_quantities.py)."""
     if kind in _MEASURES:
         return _MEASURES[kind]
     if kind == "count":
@@ -223,7 +246,9 @@ def pint_errors() -> type[Exception]:
 
 def quantities_table(text: str, mentions: pd.DataFrame) -> pd.DataFrame:
     """One row per mention that states a quantity: what it measures, the words it counts and its
-    numbers in the measure's unit (shares in percent, lengths in km, areas in km²)."""
+    numbers in the measure's unit (MEASURE_UNITS: shares in percent, lengths in km, areas in km²,
+    masses in tonnes, volumes in litres, speeds in km/h, temperatures in °C, power in MW,
+    energy in GWh)."""
     rows = []
     for m in mentions.itertuples(index=False):
         counted = counted_words(text, int(m.end), int(m.sentence_end), int(m.start), int(m.sentence_start))

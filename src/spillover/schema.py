@@ -54,7 +54,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
                 "string",
                 "",
                 "count, percent, fraction, length, area, duration, money, year, date, time, "
-                "temperature, rank, multiple, mass, volume or speed",
+                "temperature, rank, multiple, mass, volume, speed, power or energy",
                 True,
             ),
             Column("value", "number", "see unit", "the number stated (empty for dates and ranges)"),
@@ -200,6 +200,13 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             *_DATE,
             Column("date_start", "date", "", "first day the date can mean", True),
             Column("date_end", "date", "", "last day the date can mean", True),
+            Column(
+                "time",
+                "string",
+                "",
+                "time of day, 24-hour HH:MM or an interval HH:MM/HH:MM; empty when the text gives "
+                "none (a time with no day of its own takes the day date_note names)",
+            ),
             Column("event", "string", "", "what happened", True),
             Column("actors", "string", "", "who acted, separated by semicolons"),
             Column("date_note", "string", "", "how a relative date was resolved"),
@@ -208,7 +215,8 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
     ),
     "quantities": (
         "What each figure with a number measures, inferred from the text around it with no "
-        "curation (people, money, shares, lengths, areas, durations, other counts)",
+        "curation (people, money, shares, lengths, areas, durations, masses, volumes, speeds, "
+        "temperatures, power, energy, ranks, multiples, other counts)",
         [
             Column("mention_id", "string", "", "the mention (mentions table)", True),
             *_ANCHOR,
@@ -224,7 +232,9 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
                 "string",
                 "",
                 "pint unit name (shares in percent, lengths in kilometer, areas in "
-                "square_kilometer); empty for a bare count",
+                "square_kilometer, masses in metric_ton, volumes in liter, speeds in "
+                "kilometer_per_hour, temperatures in degree_Celsius, power in megawatt, energy in "
+                "gigawatt_hour); empty for a bare count, a rank or a multiple",
             ),
         ],
     ),
@@ -381,6 +391,25 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             ),
             Column("matched", "string", "", "the Factbook figure(s) the number matches, if any"),
             Column("reason", "string", "", "the verdict's reason, in plain words", True),
+        ],
+    ),
+    "places": (
+        "Countries and cities the article names, where they are, and why each name was taken "
+        "for a place (spillover.places)",
+        [
+            Column("name", "string", "", "the place: a country's Factbook name, a city's GeoNames one", True),
+            Column("kind", "string", "", "country, capital or city", True),
+            Column("country", "string", "", "the country (a city's, as GeoNames names it)", True),
+            Column("outline", "string", "", "the country's outline on the Natural Earth map (countries)"),
+            Column("latitude", "number", "degrees", "north positive (cities, from GeoNames)"),
+            Column("longitude", "number", "degrees", "east positive (cities, from GeoNames)"),
+            Column("population", "integer", "people", "population GeoNames gives (cities)"),
+            Column("quote", "string", "", "the name as the article first writes it", True),
+            Column("start", "integer", "characters", "offset of the first mention in the article", True),
+            Column("end", "integer", "characters", "end offset of the first mention (exclusive)", True),
+            Column("mentions", "integer", "", "how many times the article names it", True),
+            Column("why", "string", "", "why the name was taken for this place", True),
+            Column("source", "string", "", "where the name and the coordinates come from", True),
         ],
     ),
     "factbook": (

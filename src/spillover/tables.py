@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,9 +232,96 @@ def date_range(date: str, precision: str) -> tuple[dt.date, dt.date] | None:
     return dt.date(year, 1, 1), dt.date(year + span - 1, 12, 31)
 
 
+# A time of day and a date this close, with only these words between them, are one moment:
+# "2:30 a.m. on Monday", "Monday at 10 p.m.", "16 March, 06:00".
+_MOMENT_GAP = re.compile(
+    r"\s*(?:,\s*)?(?:(?:on|at|of|in\s+the|this|that|,)\s+)?(?:(?:on|at)\s+)?", re.IGNORECASE
+)
+
+
+def _times_of_day(inputs: Inputs) -> tuple[dict[int, str], dict[int, dict]]:
+    """Where the article's times of day go on the timeline.
+
+    Returns (the time each dated mention carries, by the start of the date mention: "2:30 a.m.
+    on Monday" puts 02:30 on Monday's row; rows of their own for the other times, by the start
+    of the time mention: the day of a date in the same sentence, else of the last day the text
+    stated before it, else the publication date, each noted in date_note). Only a time's
+    neighbours in the mentions are looked at, so the work grows linearly with the article."""
+    mentions = list(inputs.mentions.itertuples())
+    text = inputs.article.text
+
+    def is_day(m: object) -> bool:
+        return m.kind == "date" and m.date_precision == "day" and bool(m.date) and "/" not in m.date
+
+    following: list[object | None] = [None] * len(mentions)  # the next day named, for each mention
+    upcoming = None
+    for index in range(len(mentions) - 1, -1, -1):
+        following[index] = upcoming
+        if is_day(mentions[index]):
+            upcoming = mentions[index]
+    on_date: dict[int, str] = {}
+    own: dict[int, dict] = {}
+    last_day = None
+    for index, m in enumerate(mentions):
+        if is_day(m):
+            last_day = m
+        if m.kind != "time" or not m.time:
+            continue
+        start, end = int(m.start), int(m.end)
+        before = mentions[index - 1] if index > 0 else None
+        after = mentions[index + 1] if index + 1 < len(mentions) else None
+        partner = None
+        if (
+            before is not None
+            and is_day(before)
+            and int(before.start) not in on_date
+            and _MOMENT_GAP.fullmatch(text, int(before.end), start)
+        ):
+            partner = before  # "Monday at 10 p.m."
+        elif (
+            after is not None
+            and is_day(after)
+            and int(after.start) not in on_date
+            and _MOMENT_GAP.fullmatch(text, end, int(after.start))
+        ):
+            partner = after  # "2:30 a.m. on Monday"
+        if partner is not None:
+            on_date[int(partner.start)] = m.time
+            own[start] = {
+                "joined_to": int(partner.start),
+                "start": min(start, int(partner.start)),
+                "end": max(end, int(partner.end)),
+                "date": partner.date,
+                "date_precision": "day",
+                "date_note": partner.date_note,
+                "time": m.time,
+            }
+            own[int(partner.start)] = {"span": (min(start, int(partner.start)), max(end, int(partner.end)))}
+            continue
+        sentence = int(m.sentence_start)
+        later = following[index]
+        if last_day is not None and int(last_day.sentence_start) == sentence:
+            date, note = last_day.date, f"day of the date in the same sentence ({last_day.text})"
+        elif later is not None and int(later.sentence_start) == sentence:
+            date, note = later.date, f"day of the date in the same sentence ({later.text})"
+        elif last_day is not None:
+            date, note = last_day.date, f"day taken from the last day stated before it ({last_day.text})"
+        elif inputs.article.published is not None:
+            date, note = inputs.article.published.isoformat(), "no day stated: taken as the publication date"
+        else:
+            continue
+        own[start] = {"date": date, "date_precision": "day", "date_note": note, "time": m.time}
+    return on_date, own
+
+
 def timeline_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
-    """Dated events: annotated ones, or, without annotations, every dated mention."""
+    """Dated events: annotated ones, or, without annotations, every dated mention. A time of
+    day ("2:30 a.m.") sits on the row of the date it belongs to (see _times_of_day); a range
+    ("14–16 March", "1992/93") is one row from date_start to date_end; a year the text did not
+    state is explained in date_note."""
     notes = inputs.mentions.set_index("start")["date_note"].to_dict()
+    on_date, own_times = _times_of_day(inputs)
+    text = inputs.article.text
     rows = []
     if inputs.annotations is not None:
         by_id = figures.set_index("figure_id")
@@ -241,13 +329,15 @@ def timeline_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
             record = (figure.get("record") or {}).get("timeline")
             if record is not None:
                 row = by_id.loc[figure["id"]]
+                moment = own_times.get(int(row["start"]), {})
                 rows.append(
                     {
                         **record,
                         "figure_id": figure["id"],
-                        "date": row["date"],
-                        "date_precision": row["date_precision"],
-                        "date_note": notes.get(row["start"], ""),
+                        "date": row["date"] or moment.get("date", ""),
+                        "date_precision": row["date_precision"] or moment.get("date_precision", ""),
+                        "time": on_date.get(int(row["start"]), moment.get("time", "")),
+                        "date_note": notes.get(row["start"], "") or moment.get("date_note", ""),
                         "quote": row["quote"],
                         "start": row["start"],
                         "end": row["end"],
@@ -255,20 +345,29 @@ def timeline_table(inputs: Inputs, figures: pd.DataFrame) -> pd.DataFrame:
                 )
     else:
         for mention in inputs.mentions.itertuples():
-            if mention.kind in ("date", "year"):
-                rows.append(
-                    {
-                        "figure_id": "",
-                        "date": mention.date,
-                        "date_precision": mention.date_precision,
-                        "event": excerpt(inputs.article.text, mention.sentence_start, mention.sentence_end),
-                        "actors": "",
-                        "date_note": mention.date_note,
-                        "quote": mention.text,
-                        "start": mention.start,
-                        "end": mention.end,
-                    }
-                )
+            start, end = int(mention.start), int(mention.end)
+            moment = own_times.get(start, {})
+            if "joined_to" in moment or (mention.kind == "time" and not moment):
+                continue  # on its date's row, or nowhere to place it
+            if mention.kind not in ("date", "year", "time"):
+                continue
+            if "span" in moment:  # the date and its time of day, quoted together
+                start, end = moment["span"]
+                moment = {}
+            rows.append(
+                {
+                    "figure_id": "",
+                    "date": moment.get("date", mention.date),
+                    "date_precision": moment.get("date_precision", mention.date_precision),
+                    "time": on_date.get(int(mention.start), moment.get("time", "")),
+                    "event": excerpt(text, mention.sentence_start, mention.sentence_end),
+                    "actors": "",
+                    "date_note": moment.get("date_note", mention.date_note),
+                    "quote": text[start:end],
+                    "start": start,
+                    "end": end,
+                }
+            )
     dated = []
     for row in rows:
         span = date_range(row["date"], row["date_precision"])

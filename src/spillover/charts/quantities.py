@@ -28,13 +28,31 @@ NOUNS = {
     "lengths": "lengths",
     "areas": "areas",
     "durations": "durations",
+    "masses": "masses",
+    "volumes": "volumes",
+    "speeds": "speeds",
+    "temperatures": "temperatures",
+    "power": "amounts of power",
+    "energy": "amounts of energy",
+    "ranks": "ranks",
+    "multiples": "multiples",
 }
 UNIT_WORDS = {
     "": "number",
     "percent": "percent",
+    "percentage_point": "percentage points",
     "kilometer": "km",
     "square_kilometer": "km²",
+    "metric_ton": "tonnes",
+    "liter": "litres",
+    "kilometer_per_hour": "km/h",
+    "degree_Celsius": "°C",
+    "degree": "degrees (scale not stated)",
+    "megawatt": "MW",
+    "gigawatt_hour": "GWh",
     "USD": "US dollars",
+    "EUR": "euros",
+    "GBP": "pounds sterling",
 }
 
 
