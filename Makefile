@@ -110,8 +110,9 @@ classroom: $(STAMP) ## write the student pack (zip), teacher and paper editions 
 corpus: $(STAMP) ## analyse every article of CORPUS (default: data/corpus/articles) into CORPUS_OUT (reports/corpus)
 	@$(BIN)/spillover corpus "$$CORPUS" --out "$$CORPUS_OUT" $(CORPUS_OPTIONS) $(PARAMS)
 
-bench: $(STAMP) ## time renders, extraction and 1-10 MB articles; BENCH_ARGS="--quick" for a short run
+bench: $(STAMP) ## time renders, extraction and 1-10 MB articles, then the extractor's recall and precision; BENCH_ARGS="--quick" for a short run
 	@$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	@$(BIN)/python benchmarks/extraction_eval.py --runs 3 --worst 10
 
 notebooks: $(STAMP) ## re-execute notebooks/ in place (refresh their committed outputs); CHAPTERS="02 05" for some
 	@$(BIN)/spillover notebooks $(CHAPTERS)

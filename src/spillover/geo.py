@@ -2,7 +2,8 @@
 
 Which countries' borders are measured, which outlines the map shows and which places it marks
 come from the article's checks file (its ``region``, see :mod:`spillover.findings`); the
-functions' defaults are those of the default article.
+functions' defaults are those of the default article. The places any article names, with or
+without a checks file, are found by :mod:`spillover.places` (its ``places`` table).
 
 The outlines are Natural Earth 4.1.0 packaged as TopoJSON by world-atlas 2.0.2 at three
 scales (see data/reference/natural-earth/SOURCE.md). A border is the line part of the

@@ -12,6 +12,8 @@ Verdana, its close relative, then to any sans-serif font.
 
 from __future__ import annotations
 
+import html
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -167,3 +169,21 @@ def plotly_template() -> go.layout.Template:
             "annotationdefaults": {"font": {"size": px(ANNOTATION_SIZE), "color": INK}},
         }
     )
+
+
+# --------------------------------------------------------------------------- words in charts
+
+#: Characters per line of a chart title: a static figure FIGURE_WIDTH wide at TITLE_SIZE, and the
+#: page's plotly charts (which re-wrap a title to a narrower screen themselves).
+TITLE_CHARS = 72
+
+
+def wrap(text: str, width: int = TITLE_CHARS) -> str:
+    """Text wrapped at `width` characters, its own line breaks kept (for both libraries)."""
+    return "\n".join(textwrap.fill(part, width) if part else "" for part in str(text).split("\n"))
+
+
+def plotly_text(text: object) -> str:
+    """Article text made inert for plotly's HTML-like labels; line breaks become <br>.
+    (Matplotlib needs no escaping: RC_PARAMS turn mathtext and TeX off, so "$" stays "$".)"""
+    return html.escape(str(text), quote=True).replace("\n", "<br>")
