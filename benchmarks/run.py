@@ -154,21 +154,23 @@ def time_extraction(path: Path) -> tuple[float, int]:
     return time.perf_counter() - started, len(mentions)
 
 
-# Runs a command, then writes its exit status, the end of its stderr, its wall time and the peak
-# resident set of the largest process among it and the descendants it waited for (kB on Linux).
+# Runs a command, then writes its exit status, the end of its stderr, its wall time, the peak
+# resident set of the largest process among it and the descendants it waited for (kB on Linux),
+# and the CPU seconds of all of them (on a busy machine a steadier measure than the wall time).
 _MEASURE = """
 import json, resource, subprocess, sys, time
 started = time.perf_counter()
 result = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 seconds = time.perf_counter() - started
 with open(sys.argv[1], "w", encoding="utf-8") as handle:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     json.dump({"returncode": result.returncode, "stderr": result.stderr[-2000:], "seconds": seconds,
-               "peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, handle)
+               "peak_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}, handle)
 """
 
 
-def measured(command: list[str | Path], env: dict[str, str], report: Path) -> tuple[float, int]:
-    """Seconds and peak kB of `command`, run by a fresh wrapper process (RUSAGE_CHILDREN of this
+def measured(command: list[str | Path], env: dict[str, str], report: Path) -> tuple[float, int, float]:
+    """Seconds, peak kB and CPU seconds of `command`, run by a fresh wrapper process (RUSAGE_CHILDREN of this
     process would be the largest of every command it ever ran)."""
     subprocess.run(
         [sys.executable, "-c", _MEASURE, report, *map(str, command)], cwd=ROOT, env=env, check=True
@@ -181,7 +183,7 @@ def measured(command: list[str | Path], env: dict[str, str], report: Path) -> tu
             f"benchmark command failed ({result['returncode']}): {' '.join(map(str, command))}\n"
             + "\n".join(tail)
         )
-    return result["seconds"], result["peak_kb"]
+    return result["seconds"], result["peak_kb"], result["cpu"]
 
 
 def large_articles(bench: Bench, runs: int, render_runs_largest: int) -> list[dict]:
@@ -198,7 +200,8 @@ def large_articles(bench: Bench, runs: int, render_runs_largest: int) -> list[di
     )
 
     def repeat(command: str, article: Path, size: int, count: int) -> tuple[list, list[int]]:
-        """(seconds and peak kB of each run, or [] after a failure; page sizes of renders)."""
+        """(seconds, peak kB and CPU seconds of each run, or [] after a failure; page sizes of
+        renders)."""
         results, pages = [], []
         for run in range(count):
             shutil.rmtree(bench.root / ".cache", ignore_errors=True)  # every run starts cold
@@ -240,10 +243,11 @@ def large_articles(bench: Bench, runs: int, render_runs_largest: int) -> list[di
             "mentions": mentions,
             "extract_s": extract_s,
             "extract_mb_s": article_bytes / MB / extract_s,
-            "tables_s": statistics.median(t for t, _ in tables) if tables else None,
-            "tables_peak_kb": max(p for _, p in tables) if tables else None,
-            "render_s": statistics.median(t for t, _ in renders) if renders else None,
-            "render_peak_kb": max(p for _, p in renders) if renders else None,
+            "tables_s": statistics.median(t for t, _, _ in tables) if tables else None,
+            "tables_peak_kb": max(p for _, p, _ in tables) if tables else None,
+            "render_s": statistics.median(t for t, _, _ in renders) if renders else None,
+            "render_cpu_s": statistics.median(c for _, _, c in renders) if renders else None,
+            "render_peak_kb": max(p for _, p, _ in renders) if renders else None,
             "render_runs": render_runs,
             "page_bytes": max(pages) if pages else None,
         }
@@ -260,12 +264,12 @@ def large_articles(bench: Bench, runs: int, render_runs_largest: int) -> list[di
             flush=True,
         )
     print("(peak MB: the largest of the runs; page bytes: the largest of the renders)")
-    print("Each run, seconds:")
+    print("Each run, seconds (render: wall / CPU of the command and its kernels):")
     for size, extract_times, tables, renders in runs_seen:
         print(
             f"{size:>3} MB  extract {' '.join(f'{t:.2f}' for t in extract_times)}; "
-            f"tables {' '.join(f'{t:.2f}' for t, _ in tables) or 'failed'}; "
-            f"render {' '.join(f'{t:.2f}' for t, _ in renders) or 'failed'}"
+            f"tables {' '.join(f'{t:.2f}' for t, _, _ in tables) or 'failed'}; "
+            f"render {' '.join(f'{t:.2f}/{c:.2f}' for t, _, c in renders) or 'failed'}"
         )
     return rows
 
@@ -390,7 +394,9 @@ def large_targets(rows: list[dict]) -> list[Target]:
         ),
         (
             f"render of {largest['size']} MB <= {TARGET_LARGE_RENDER_S:g} s",
-            "failed" if largest["render_s"] is None else f"{largest['render_s']:.1f} s ({render_runs})",
+            "failed"
+            if largest["render_s"] is None
+            else f"{largest['render_s']:.1f} s ({render_runs}; CPU {largest['render_cpu_s']:.0f} s)",
             largest["render_s"] is not None and largest["render_s"] <= TARGET_LARGE_RENDER_S,
         ),
         (

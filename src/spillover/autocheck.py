@@ -33,6 +33,8 @@ Vague amounts ("millions") are never checked.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -262,6 +264,11 @@ class _Context:
         self.country_of = dict(zip(named["gec"], named["country"], strict=True))
         self.held = set(factbook["gec"])
         self._partners: dict[str, str | None] = {}
+        # The names in order of their start, for named_in to bisect (a long article names
+        # countries thousands of times: filtering them all for every mention is quadratic).
+        self.named = named.sort_values("start", kind="stable")
+        self._starts = self.named["start"].tolist()
+        self._candidates: dict[tuple, list[_Candidate]] = {}  # see _candidates
 
     def partner_gec(self, name: str) -> str | None:
         """The GEC code of a Factbook border partner's name ("US", "China (south)")."""
@@ -271,7 +278,10 @@ class _Context:
 
     def named_in(self, start: int, end: int) -> pd.DataFrame:
         """The country names inside [start, end)."""
-        return self.named[(self.named["start"] >= start) & (self.named["end"] <= end)]
+        rows = self.named.iloc[
+            bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)
+        ]
+        return rows[rows["end"] <= end]
 
     def earlier(self, sentence_start: int) -> list[str]:
         """GEC codes of the countries named before a sentence in its paragraph: the nearest
@@ -493,7 +503,17 @@ def _label(row: Any) -> str:
 
 def _candidates(ctx: _Context, gec: str, fields: tuple[str, ...], qualifier: str | None) -> list[_Candidate]:
     """The Factbook figures of one country and fields (of one qualifier, or all for None);
-    of a figure given for several years, the latest estimate."""
+    of a figure given for several years, the latest estimate. Computed once per context (every
+    mention of a long article asks for the same few countries' figures)."""
+    key = (gec, fields, qualifier)
+    if key not in ctx._candidates:
+        ctx._candidates[key] = _find_candidates(ctx, gec, fields, qualifier)
+    return list(ctx._candidates[key])
+
+
+def _find_candidates(
+    ctx: _Context, gec: str, fields: tuple[str, ...], qualifier: str | None
+) -> list[_Candidate]:
     fb = ctx.factbook
     rows = fb[(fb["gec"] == gec) & fb["field"].isin(fields)]
     if qualifier is not None:
@@ -598,7 +618,12 @@ def _stated(mention: dict[str, Any]) -> _Stated:
 def _in_unit(value: float, c: _Candidate, unit: str) -> float:
     """A value in the candidate's unit, converted into the article's unit."""
     source = _PINT.get(c.unit, c.unit)
-    return value if not unit or not source or source == unit else convert(value, source, unit)
+    return value if not unit or not source or source == unit else _convert(value, source, unit)
+
+
+# pint takes ~0.3 ms a conversion, and every mention of a long article converts the same few
+# Factbook figures again.
+_convert = functools.lru_cache(maxsize=8192)(convert)
 
 
 def _ref_range(c: _Candidate, unit: str, tolerance: float, converted: bool) -> tuple[float, float] | None:

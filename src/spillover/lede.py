@@ -25,6 +25,9 @@ from spillover.article import Article
 _NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 # What the automatic checks look for (spillover.autocheck), in a reader's words.
 _AUTO_FIELDS = "a population, an area, a border's or coastline's length, a median age or a GDP"
+# Wrong figures, and figures that hold, named in the lede: a long article's others (thousands
+# of automatic checks) are counted and left to the findings chapter.
+LEDE_FIGURES = 5
 
 
 def number(n: int) -> str:
@@ -238,7 +241,7 @@ def lede_html(tables_dir: Path, article: Article) -> str:
     wrong = [f for f in checked.values() if f.errors]
     right = [f for f in checked.values() if not f.errors and f.holds]
     paragraphs = []
-    for f in wrong:
+    for f in wrong[:LEDE_FIGURES]:
         errors = len(set(f.errors))
         count = "" if errors == 1 else f" ({number(errors)} separate errors)"
         paragraphs.append(
@@ -246,8 +249,16 @@ def lede_html(tables_dir: Path, article: Article) -> str:
             + " ".join(dict.fromkeys(f.why_wrong))
             + "</p>"
         )
+    if len(wrong) > LEDE_FIGURES:
+        more = _plural(len(wrong) - LEDE_FIGURES, "other figure")
+        paragraphs.append(
+            f"<p>{_cap(more)} {'is' if len(wrong) == LEDE_FIGURES + 1 else 'are'} wrong too: "
+            'see <a href="#chapter-findings">the findings</a> (every one is in the CSV files).</p>'
+        )
     if right:
-        said = [f"{_link(f.quote, f.start, f.end)} {_join(f.holds)}" for f in right]
+        said = [f"{_link(f.quote, f.start, f.end)} {_join(f.holds)}" for f in right[:LEDE_FIGURES]]
+        if len(right) > LEDE_FIGURES:
+            said.append(f"{_plural(len(right) - LEDE_FIGURES, 'other figure')} hold too")
         paragraphs.append(f"<p><strong>What holds:</strong> {'; '.join(said)}.</p>")
     paragraphs.append(_context_sentence(tables))
     figures = tables.get("figures", pd.DataFrame())

@@ -14,6 +14,7 @@ import pandas as pd
 
 from spillover import paths, reference
 from spillover.findings import Checks, Region, article_checks, findings_table
+from spillover.places import article_places
 from spillover.quantities import quantities_table
 from spillover.tables import Inputs, build_tables, conform, load
 from spillover.units import convert
@@ -41,6 +42,7 @@ def article_tables(
     tables["auto_checks"] = conform(automatic_checks(inputs, snapshot).to_dict("records"), "auto_checks")
     quantities = quantities_table(inputs.article.text, inputs.mentions)
     tables["quantities"] = conform(quantities.to_dict("records"), "quantities")
+    tables["places"] = conform(article_places(inputs.article, snapshot).to_dict("records"), "places")
     return tables
 
 

@@ -1112,6 +1112,14 @@ def find_countries(
     Limitations: names the Factbook does not give ("Britain", "Myanmar", "Tajik") are not
     found; ALL-CAPS headlines are not matched; an ambiguous name is never guessed.
     """
+    return _find_countries(text, snapshot, factbook_dir).copy()
+
+
+# The tables of one article ask for its countries several times (the Factbook rows, the
+# automatic checks, the places): the last answers are kept, since a scan of a long article
+# takes seconds.
+@functools.lru_cache(maxsize=2)
+def _find_countries(text: str, snapshot: str, factbook_dir: Path | None) -> pd.DataFrame:
     gaz = gazetteer(snapshot, factbook_dir=factbook_dir)
     rows = []
     if gaz.pattern is not None:

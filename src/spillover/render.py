@@ -714,9 +714,12 @@ def chapters(names: list[str]) -> list[Path]:
 
 
 def _check_inputs(article: Path, values: dict[str, str]) -> None:
-    from spillover.tables import load
+    """Read and check every input by building the article's tables (one-line errors), before
+    any kernel starts or the output folder is claimed; the render then finds them in the cache
+    (reading the inputs only to check them would parse and extract a long article twice)."""
+    from spillover.report import tables_entry
 
-    load(article, values.get("annotations") or None)
+    tables_entry(article, values)
 
 
 def refresh_notebooks(selected: list[Path] | None = None) -> list[Path]:

@@ -8,22 +8,22 @@ matplotlib twin is saved to the figures folder.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import html
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from spillover import page, paths
 from spillover import params as parameters
-from spillover import paths
 from spillover.article import Article
 from spillover.errors import ParameterError
 from spillover.findings import Region, article_region
-from spillover.page import CHART_MIME, PLOTLY_MIME, slug
+from spillover.page import ARTICLE_MIME, CHART_MIME, MAX_HIGHLIGHTS, PLOTLY_MIME, quote_anchor, slug
 
 
 @dataclass
@@ -95,11 +95,6 @@ def tables_entry(article: Path, values: dict[str, str]) -> Path:
     return entry
 
 
-def quote_anchor(start: int, end: int) -> str:
-    """The id of a quote's highlight in the report's copy of the article."""
-    return f"q-{int(start)}-{int(end)}"
-
-
 # --- tables as people read them ----------------------------------------------------------------
 
 # Keys of the program (ids, offsets): in the CSV files, never shown on the page.
@@ -160,6 +155,9 @@ UNIT_WORDS = {
 }
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 ROWS_SHOWN = 8  # a longer table shows its first rows; the others are a click away
+# A table on the page stops after this many rows and says so (every row is in its CSV file):
+# a long article's tables would otherwise add ~600 bytes per row, and a highlight per quote.
+MAX_ROWS = 100
 
 
 def column_label(column: object) -> str:
@@ -206,7 +204,9 @@ def _vague(row: dict, column: str, pair: tuple[str, str] | None) -> bool:
     )
 
 
-def table_html(table: pd.DataFrame, max_rows: int = 200, caption: str = "", shown: int = ROWS_SHOWN) -> str:
+def table_html(
+    table: pd.DataFrame, max_rows: int = MAX_ROWS, caption: str = "", shown: int = ROWS_SHOWN
+) -> str:
     """An escaped HTML table for readers: the quote first, linked to its place in the article; no
     internal ids or offsets (they are in the CSV files); words for category and unit names; an
     amount the article gives only in words shown as words, its bounds in a note. A table longer
@@ -323,7 +323,7 @@ class _Bundle:
 
 
 def show_table(
-    table: pd.DataFrame, caption: str = "", shown: int = ROWS_SHOWN, max_rows: int = 200
+    table: pd.DataFrame, caption: str = "", shown: int = ROWS_SHOWN, max_rows: int = MAX_ROWS
 ) -> _Bundle:
     """Display a table with a caption: escaped HTML with quote links, its first `shown` rows open
     and the rest a click away, and plain text for nbval to compare."""
@@ -395,90 +395,54 @@ def about_region(context: Context) -> bool:
     return bool(context.region.borders_of)
 
 
-def chart(
-    context: Context,
-    table: str | pd.DataFrame,
-    builder,
-    regional: bool = False,
-    **options,  # noqa: ANN001
-) -> _Bundle:
-    """Build a chart from a table with one of spillover.chart_spec's builders: the static
-    twin goes to the figures folder, the interactive one is returned for display. A chart of
-    reference data on the region (`regional=True`) is left out for an article about another one."""
-    from spillover import chart_spec
-
-    if regional and not about_region(context):
-        return show_text(
-            "*Left out:* this chart shows reference data on the region an article's checks file "
-            "names (`data/checks/ARTICLE.yaml`, `region`), and this article has none."
-        )
-    frame = context.tables[table] if isinstance(table, str) else table
-    if frame.empty:
-        return needs_annotations(table.replace("_", " ") if isinstance(table, str) else "figures")
-    spec = builder(frame, credit=credit(context), **options)
-    chart_spec.save_static(spec, spec.name, context.figures_dir)
-    return chart_bundle(spec.name, chart_spec.to_plotly(spec), spec.caption, spec.source, spec.alt)
-
-
-def _mention_meaning(row) -> str:  # noqa: ANN001
-    kind = str(row.kind) if not _missing(row.kind) else "number"
-    return f"a {kind} the extractor found; no meaning is annotated"
-
-
-def article_html(article: Article, figures: pd.DataFrame, mentions: pd.DataFrame) -> str:
-    """The article's paragraphs, escaped, with every mention highlighted; each highlight has the id
-    the tables link to, takes the keyboard focus, and shows its meaning when focused, hovered or
-    linked to (a CSS tooltip from data-meaning; screen readers get it by aria-describedby from a
-    list after the text, so the text itself reads as the article does)."""
+def article_spans(figures: pd.DataFrame, mentions: pd.DataFrame) -> tuple[dict, dict]:
+    """What spillover.page.article_html highlights: each annotated figure's span with its
+    meaning, each mention's span with its kind."""
     meaning = {(int(r.start), int(r.end)): f"{r.measure} ({r.subject})" for r in figures.itertuples()}
-    of_mention = {(int(r.start), int(r.end)): _mention_meaning(r) for r in mentions.itertuples()}
-    spans = sorted(set(of_mention) | set(meaning))
-    header = [(s, "header") for s in (article.title, article.byline, article.dateline) if s]
-    parts, described = [], []
-    for block, kind in [*header, *((p, "") for p in article.paragraphs)]:
-        out, position = [], block.start
-        # Walk the spans from the block's first one by index: slicing the list here would copy
-        # every later span once per paragraph (quadratic in a long article).
-        for index in range(bisect.bisect_left(spans, (block.start, 0)), len(spans)):
-            start, end = spans[index]
-            if start >= block.end:
-                break
-            if end > block.end or start < position:
-                continue
-            out.append(html.escape(article.text[position:start]))
-            mark = "figure" if (start, end) in meaning else "mention"
-            label = meaning.get((start, end)) or of_mention.get((start, end), "")
-            anchor = quote_anchor(start, end)
-            said = " ".join(article.text[start:end].split())
-            tip = f"\u201c{said}\u201d: {label}"
-            described.append(f'<li id="about-{anchor}">{html.escape(tip)}</li>')
-            out.append(
-                f'<mark class="{mark}" id="{anchor}" tabindex="0" aria-describedby="about-{anchor}" '
-                f'data-meaning="{html.escape(tip)}">{html.escape(article.text[start:end])}</mark>'
-            )
-            position = end
-        out.append(html.escape(article.text[position : block.end]))
-        css = f' class="{kind}"' if kind else ""
-        parts.append(f"<p{css}>{' '.join(''.join(out).split())}</p>")
-    meanings = f'<ul class="meanings" hidden>{"".join(described)}</ul>' if described else ""
-    return f'<div class="article-text">{"".join(parts)}{meanings}</div>'
+    kinds = {
+        (int(s), int(e)): "number" if _missing(k) or not str(k) else str(k)
+        for s, e, k in zip(mentions["start"], mentions["end"], mentions["kind"], strict=True)
+    }
+    return meaning, kinds
+
+
+def article_html(
+    article: Article,
+    figures: pd.DataFrame,
+    mentions: pd.DataFrame,
+    linked: Iterable[tuple[int, int]] = (),
+    limit: int = MAX_HIGHLIGHTS,
+) -> str:
+    """The article's text with its figures highlighted (see spillover.page.article_html)."""
+    return page.article_html(article, *article_spans(figures, mentions), linked=linked, limit=limit)
+
+
+# Up to this many characters the notebook's own output holds the article's text (what a reader
+# of the notebook in Jupyter sees); a longer article's text is only in the report's page, which
+# the renderer writes itself (a copy in the notebook would cost seconds and memory per MB).
+NOTEBOOK_ARTICLE_CHARS = 1_000_000
 
 
 def show_article(context: Context) -> _Bundle:
-    """The article's text with its figures highlighted, folded away behind a summary (a quote
-    link opens it at the quote)."""
-    tables = context.tables
-    body = article_html(context.article, tables["figures"], tables["mentions"])
-    words_count = len(context.article.text.split())
-    figures, mentions = len(tables["figures"]), len(tables["mentions"])
-    marked = (
-        f"its {figures} annotated figures and {mentions - figures} other numbers"
-        if figures
-        else (f"its {mentions} numbers")
+    """The article's text with its figures highlighted, folded away behind a summary. In the
+    report the renderer writes it again (ARTICLE_MIME) with the quotes the other chapters link
+    to highlighted too."""
+    tables, article = context.tables, context.article
+    if len(article.text) > NOTEBOOK_ARTICLE_CHARS:
+        folded = (
+            f"<p>The article’s text ({len(article.text):,} characters) is too long to show here: "
+            "it is in the report’s page (<code>spillover render</code>).</p>"
+        )
+    else:
+        body = article_html(article, tables["figures"], tables["mentions"])
+        folded = page.article_folded(article, body, len(tables["figures"]), len(tables["mentions"]))
+    return _Bundle(
+        {
+            "text/html": folded,
+            ARTICLE_MIME: {"limit": MAX_HIGHLIGHTS},
+            "text/plain": f"[article text, {len(article.text)} chars]",
+        }
     )
-    summary = f"Read the article ({words_count:,} words) with {marked} highlighted"
-    folded = f'<details class="article"><summary>{html.escape(summary)}</summary>{body}</details>'
-    return _Bundle({"text/html": folded, "text/plain": f"[article text, {len(context.article.text)} chars]"})
 
 
 def article_summary(context: Context) -> _Bundle:
