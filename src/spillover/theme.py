@@ -187,3 +187,16 @@ def plotly_text(text: object) -> str:
     """Article text made inert for plotly's HTML-like labels; line breaks become <br>.
     (Matplotlib needs no escaping: RC_PARAMS turn mathtext and TeX off, so "$" stays "$".)"""
     return html.escape(str(text), quote=True).replace("\n", "<br>")
+
+
+# Where the page expects a plotly chart's title: top left of the whole figure (the page re-wraps
+# it, 24 px a line), and how many characters a line of a static figure's caption holds.
+TITLE_PLACE = {
+    "x": 0.01,
+    "xref": "container",
+    "y": 1,
+    "yref": "container",
+    "yanchor": "top",
+    "pad": {"t": 14},
+}
+CAPTION_CHARS = 118

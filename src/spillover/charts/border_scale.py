@@ -18,24 +18,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from spillover import theme
-from spillover.charts import Chart
+from spillover.charts import Chart, words
 from spillover.charts.border_sources import family, label, main_border
 from spillover.errors import InputError
 from spillover.units import convert
 
 UNITS = ("km", "mi")
 OTHERS = "other borders of the two countries"
-
-
-def _fmt(x: float) -> str:
-    """1357.0 -> "1,357"; 63.1 -> "63"; 1.26 -> "1.3"."""
-    return f"{x:,.0f}" if abs(x) >= 10 or abs(x - round(x)) < 0.05 else f"{x:,.1f}"
-
-
-def _pct(share: float) -> str:
-    """0.046 -> "4.6%"; 0.31 -> "31%"."""
-    pct = abs(share) * 100
-    return f"{pct:.1f}%" if pct < 10 else f"{pct:.0f}%"
 
 
 def scale_label(denominator: float) -> str:
@@ -112,9 +101,9 @@ def build(
     )
     sign = "+" if growth >= 0 else "\u2212"
     title = (
-        f"{lead}: {highlight} measures {_fmt(coarse['length'])} {units} at "
-        f"{scale_label(coarse['scale_denominator'])} and {_fmt(fine['length'])} {units} at "
-        f"{scale_label(fine['scale_denominator'])} ({sign}{_pct(growth)})"
+        f"{lead}: {highlight} measures {words.amount(coarse['length'])} {units} at "
+        f"{scale_label(coarse['scale_denominator'])} and {words.amount(fine['length'])} {units} at "
+        f"{scale_label(fine['scale_denominator'])} ({sign}{words.percent(growth)})"
     )
     stated = references(reference, highlight, units)
     note = ""
@@ -122,7 +111,7 @@ def build(
         top = max(stated)
         note = (
             f" Dashed lines: the stated lengths; even the finest map falls "
-            f"{_pct(1 - fine['length'] / top)} short of the longest ({_fmt(top)} {units})."
+            f"{words.percent(1 - fine['length'] / top)} short of the longest ({words.amount(top)} {units})."
         )
     caption = (
         "Border lengths measured on Natural Earth outlines at three map scales (log axis, more detail "
@@ -133,7 +122,7 @@ def build(
     maps_text = maps[0] if len(maps) == 1 else f"{', '.join(maps[:-1])} and {maps[-1]}"
     source = f"{maps_text}, measured as shared boundaries on the WGS84 ellipsoid. {credit}."
     listing = "; ".join(
-        f"{scale_label(d)} {_fmt(v)} {units}"
+        f"{scale_label(d)} {words.amount(v)} {units}"
         for d, v in zip(line["scale_denominator"], line["length"], strict=True)
     )
     alt = (
@@ -182,7 +171,7 @@ def _plotly(
                 showlegend=mine or border == others[0],
                 legendrank=1 if mine else 2,  # the highlighted border first, as in print
                 hovertext=[
-                    theme.plotly_text(f"{border}\n{scale_label(d)}: {_fmt(v)} {units}")
+                    theme.plotly_text(f"{border}\n{scale_label(d)}: {words.amount(v)} {units}")
                     for d, v in zip(rows["scale_denominator"], rows["length"], strict=True)
                 ],
                 hoverinfo="text",
@@ -200,7 +189,7 @@ def _plotly(
             yanchor="top" if below else "bottom",
             yshift=-2 if below else 2,
             showarrow=False,
-            text=theme.plotly_text(f"{'; '.join(names)}: {_fmt(value)} {units}"),
+            text=theme.plotly_text(f"{'; '.join(names)}: {words.amount(value)} {units}"),
             font={"color": theme.INK, "size": theme.px(theme.ANNOTATION_SIZE)},
         )
     denominators, top = _axis_limits(data, stated)
@@ -284,7 +273,7 @@ def _matplotlib(
             below = i % 2 == 1
             ax.axhline(value, color=theme.INK, linewidth=1, linestyle="--")
             ax.annotate(
-                f"{'; '.join(names)}: {_fmt(value)} {units}",
+                f"{'; '.join(names)}: {words.amount(value)} {units}",
                 (0.01, value),
                 xycoords=ax.get_yaxis_transform(),
                 xytext=(0, -2 if below else 2),

@@ -18,12 +18,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from spillover import theme
-from spillover.charts import Chart
+from spillover.charts import Chart, words
 from spillover.errors import InputError
 from spillover.units import convert
 
 UNITS = ("km", "mi")
-SYMBOLS = {"kilometer": "km", "kilometre": "km", "km": "km", "mile": "mi", "mi": "mi"}
 # Each kind of source has one colour (the article's is the highlight), and one place in the order.
 FAMILY_COLOURS = {
     "article": theme.HIGHLIGHT,
@@ -35,31 +34,8 @@ FAMILY_ORDER = {"article": 0, "World Factbook": 1, "Natural Earth": 2, "other": 
 SCALE_IN_TEXT = re.compile(r"(?:1:|countries-)(\d+m)\b")
 
 
-def _fmt(x: float) -> str:
-    """1357.0 -> "1,357"; 63.1 -> "63"; 1.26 -> "1.3"."""
-    return f"{x:,.0f}" if abs(x) >= 10 or abs(x - round(x)) < 0.05 else f"{x:,.1f}"
-
-
-def _q(text: object) -> str:
-    return f"\u201c{text}\u201d"
-
-
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _unique(labels: list[str]) -> list[str]:
-    """Labels made unique by numbering repeats (plotly merges equal category labels)."""
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
-    return out
 
 
 def family(source: str) -> str:
@@ -82,7 +58,7 @@ def label(source: str, quote: str) -> str:
     """A bar's label: the article's quote, the map scale or the source as it is."""
     kind = family(source)
     if kind == "article":
-        return f"Article: {_q(quote)}" if quote else "Article"
+        return f"Article: {words.quoted(quote)}" if quote else "Article"
     if kind == "Natural Earth":
         return f"Natural Earth 1:{scale(source)}" if scale(source) else "Natural Earth"
     return source
@@ -122,7 +98,7 @@ def chart_data(border_lengths: pd.DataFrame, units: str = "km", border: str | No
             "quote": quotes,
             "length": rows["length_km"].astype(float).to_numpy() * factor,
             "units": units,
-            "converted": [bool(u) and SYMBOLS.get(u, u) != units for u in stated],
+            "converted": [bool(u) and words.SYMBOLS.get(u, u) != units for u in stated],
             "reference": references,
         }
     )
@@ -135,7 +111,7 @@ def chart_data(border_lengths: pd.DataFrame, units: str = "km", border: str | No
     # the same source and value twice (a reference table concatenated twice) is one bar
     data = data[~data.assign(rounded=data["length"].round(3)).duplicated(["label", "rounded"])]
     data = data.reset_index(drop=True)
-    data["label"] = _unique(list(data["label"]))
+    data["label"] = words.unique(list(data["label"]))
     return data
 
 
@@ -143,22 +119,22 @@ def title_of(data: pd.DataFrame) -> str:
     """What each source states, grouped by value, then the span measured on maps."""
     border, units = data["border"].iloc[0], data["units"].iloc[0]
     if data["length"].max() - data["length"].min() < 0.5:
-        return f"Every source gives the {border} border as {_fmt(data['length'].max())} {units}"
+        return f"Every source gives the {border} border as {words.amount(data['length'].max())} {units}"
     stated: dict[int, list[str]] = {}
     for _, r in data[data["family"] != "Natural Earth"].sort_values("length", ascending=False).iterrows():
         name = (
             r["label"]
             if r["family"] != "article"
-            else (f"the article's {_q(r['quote'])}" if r["quote"] else "the article")
+            else (f"the article's {words.quoted(r['quote'])}" if r["quote"] else "the article")
         )
         stated.setdefault(round(r["length"]), []).append(name)
-    clauses = [f"{_fmt(length)} {units} in {_join(names)}" for length, names in stated.items()]
+    clauses = [f"{words.amount(length)} {units} in {words.listed(names)}" for length, names in stated.items()]
     on_maps = data[data["family"] == "Natural Earth"]["length"]
     if len(on_maps):
-        low, high = _fmt(on_maps.min()), _fmt(on_maps.max())
+        low, high = words.amount(on_maps.min()), words.amount(on_maps.max())
         span = f"{low}\u2013{high} {units}" if low != high else f"{low} {units}"
         clauses.append(f"{span} on maps, which can only under-measure")
-    return f"The {border} border is {_join(clauses)}"
+    return f"The {border} border is {words.listed(clauses)}"
 
 
 def sources_of(data: pd.DataFrame) -> list[str]:
@@ -198,7 +174,7 @@ def build(
     if data["converted"].any():
         caption += f" Hatched bars are converted to {units} (with pint) from the unit their source states."
     source = "; ".join([*sources_of(data), credit]) + "."
-    listing = "; ".join(f"{r.label} {_fmt(r.length)} {units}" for r in data.itertuples())
+    listing = "; ".join(f"{r.label} {words.amount(r.length)} {units}" for r in data.itertuples())
     return Chart(
         name=f"border_sources_{units}",
         data=data,
@@ -212,7 +188,7 @@ def build(
 
 
 def _hovers(data: pd.DataFrame, units: str) -> list[str]:
-    return [f"{r.label}: {_fmt(r.length)} {units}\n{r.source}" for r in data.itertuples()]
+    return [f"{r.label}: {words.amount(r.length)} {units}\n{r.source}" for r in data.itertuples()]
 
 
 def _plotly(data: pd.DataFrame, title: str, units: str) -> go.Figure:
@@ -244,7 +220,7 @@ def _plotly(data: pd.DataFrame, title: str, units: str) -> go.Figure:
                         "size": 8,
                     },
                 },
-                text=[f"{_fmt(data['length'].iloc[i])} {units}" for i in rows],
+                text=[f"{words.amount(data['length'].iloc[i])} {units}" for i in rows],
                 textposition="outside",
                 cliponaxis=False,
                 textfont={"size": theme.px(theme.TICK_SIZE), "color": theme.INK},
@@ -328,7 +304,7 @@ def _matplotlib(data: pd.DataFrame, title: str, units: str, source: str) -> Figu
             ax.text(
                 r.length + limit * 0.012,
                 i,
-                f"{_fmt(r.length)} {units}",
+                f"{words.amount(r.length)} {units}",
                 va="center",
                 fontsize=theme.TICK_SIZE,
             )

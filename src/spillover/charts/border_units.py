@@ -15,38 +15,12 @@ from matplotlib.figure import Figure
 from plotly.subplots import make_subplots
 
 from spillover import theme
-from spillover.charts import Chart
+from spillover.charts import Chart, words
 from spillover.errors import InputError
 from spillover.units import convert
 
 UNITS = {"km": "kilometres", "mi": "miles"}
-SYMBOLS = {"kilometer": "km", "kilometre": "km", "km": "km", "mile": "mi", "mi": "mi"}
 AGREE = 0.01  # two statements within 1% of each other state the same length
-
-
-def _fmt(x: float) -> str:
-    """1357.0 -> "1,357"; 63.1 -> "63"; 1.26 -> "1.3"."""
-    return f"{x:,.0f}" if abs(x) >= 10 or abs(x - round(x)) < 0.05 else f"{x:,.1f}"
-
-
-def _pct(share: float) -> str:
-    """0.046 -> "4.6%"; 0.31 -> "31%"."""
-    pct = abs(share) * 100
-    return f"{pct:.1f}%" if pct < 10 else f"{pct:.0f}%"
-
-
-def _q(text: object) -> str:
-    return f"\u201c{text}\u201d"
-
-
-def _unique(labels: list[str]) -> list[str]:
-    """Labels made unique by numbering repeats (plotly merges equal category labels)."""
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
-    return out
 
 
 def chart_data(border_lengths: pd.DataFrame) -> pd.DataFrame:
@@ -64,11 +38,11 @@ def chart_data(border_lengths: pd.DataFrame) -> pd.DataFrame:
         {
             "border": border,
             "quote": [
-                str(q) if isinstance(q, str) and q else f"{_fmt(v)} {u}"
+                str(q) if isinstance(q, str) and q else f"{words.amount(v)} {u}"
                 for q, v, u in zip(rows["quote"], rows["stated_length"], rows["stated_unit"], strict=True)
             ],
             "value": rows["stated_length"].astype(float).to_numpy(),
-            "unit": [SYMBOLS.get(str(u), str(u)) for u in rows["stated_unit"]],
+            "unit": [words.SYMBOLS.get(str(u), str(u)) for u in rows["stated_unit"]],
         }
     )
     data["km"] = [
@@ -77,7 +51,7 @@ def chart_data(border_lengths: pd.DataFrame) -> pd.DataFrame:
     data["mi"] = [
         convert(v, u, "mi") for v, u in zip(data["value"], rows["stated_unit"].astype(str), strict=True)
     ]
-    data["label"] = _unique([_q(q) for q in data["quote"]])
+    data["label"] = words.unique([words.quoted(q) for q in data["quote"]])
     return data
 
 
@@ -86,15 +60,18 @@ def title_of(data: pd.DataFrame) -> str:
     border = data["border"].iloc[0]
     if len(data) == 1:
         only = data.iloc[0]
-        return f"The article gives the {border} border as {_fmt(only['km'])} km, or {_fmt(only['mi'])} mi"
+        km, mi = words.amount(only["km"]), words.amount(only["mi"])
+        return f"The article gives the {border} border as {km} km, or {mi} mi"
     longest, shortest = data.loc[data["km"].idxmax()], data.loc[data["km"].idxmin()]
     gap = (longest["km"] - shortest["km"]) / longest["km"]
     if gap <= AGREE:
-        return f"The article's {_q(longest['quote'])} and {_q(shortest['quote'])} agree (within {_pct(gap)})"
+        both = f"{words.quoted(longest['quote'])} and {words.quoted(shortest['quote'])}"
+        return f"The article's {both} agree (within {words.percent(gap)})"
     unit = shortest["unit"]
     return (
-        f"The article's two lengths disagree: {_fmt(longest['value'])} {longest['unit']} "
-        f"is {_fmt(longest[unit])} {unit}, not {_fmt(shortest['value'])} {unit} \u2013 a gap of {_pct(gap)}"
+        f"The article's two lengths disagree: {words.amount(longest['value'])} {longest['unit']} "
+        f"is {words.amount(longest[unit])} {unit}, not {words.amount(shortest['value'])} {unit} "
+        f"\u2013 a gap of {words.percent(gap)}"
     )
 
 
@@ -112,9 +89,12 @@ def build(border_lengths: pd.DataFrame, *, credit: str, units: str = "km") -> Ch
         f"(top) and in {UNITS[order[1]]} (bottom). Solid bars are the numbers as the article states "
         f"them; hatched bars are converted with pint (1 mi = {km_per_mi:.7g} km)."
     )
-    quotes = [_q(q) for q in data["quote"]]
+    quotes = [words.quoted(q) for q in data["quote"]]
     quoted = quotes[0] if len(quotes) == 1 else f"{', '.join(quotes[:-1])} and {quotes[-1]}"
-    listing = "; ".join(f"{_q(r.quote)} is {_fmt(r.km)} km or {_fmt(r.mi)} mi" for r in data.itertuples())
+    listing = "; ".join(
+        f"{words.quoted(r.quote)} is {words.amount(r.km)} km or {words.amount(r.mi)} mi"
+        for r in data.itertuples()
+    )
     return Chart(
         name="border_units",
         data=data,
@@ -130,11 +110,11 @@ def build(border_lengths: pd.DataFrame, *, credit: str, units: str = "km") -> Ch
 def _texts(data: pd.DataFrame, unit: str) -> tuple[list[str], list[str]]:
     """Each bar's value label and hover text in `unit`."""
     texts = [
-        f"{_fmt(r[unit])} {unit}" + (" (as stated)" if r["unit"] == unit else " (converted)")
+        f"{words.amount(r[unit])} {unit}" + (" (as stated)" if r["unit"] == unit else " (converted)")
         for _, r in data.iterrows()
     ]
     hovers = [
-        f"{_q(r['quote'])} = {_fmt(r[unit])} {unit}"
+        f"{words.quoted(r['quote'])} = {words.amount(r[unit])} {unit}"
         + ("" if r["unit"] == unit else f" (converted from {r['unit']} with pint)")
         for _, r in data.iterrows()
     ]

@@ -17,23 +17,12 @@ import plotly.graph_objects as go
 from matplotlib.figure import Figure
 
 from spillover import theme
-from spillover.charts import Chart
+from spillover.charts import Chart, words
 from spillover.errors import InputError
 from spillover.units import convert
 
 UNITS = ("km", "mi")
 ORDINALS = ["", "", "second-", "third-", "fourth-", "fifth-", "sixth-", "seventh-", "eighth-", "ninth-"]
-
-
-def _fmt(x: float) -> str:
-    """1357.0 -> "1,357"; 63.1 -> "63"; 1.26 -> "1.3"."""
-    return f"{x:,.0f}" if abs(x) >= 10 or abs(x - round(x)) < 0.05 else f"{x:,.1f}"
-
-
-def _pct(share: float) -> str:
-    """0.046 -> "4.6%"; 0.31 -> "31%"."""
-    pct = abs(share) * 100
-    return f"{pct:.1f}%" if pct < 10 else f"{pct:.0f}%"
 
 
 def chart_name(country: str, units: str) -> str:
@@ -89,11 +78,11 @@ def title_of(frame: pd.DataFrame, country: str, total: float, units: str, highli
         ordinal = ORDINALS[rank] if rank < len(ORDINALS) else f"#{rank} "
         which = "longest" if rank == 1 else f"{ordinal}longest"
         return (
-            f"{highlight} has {country}'s {which} border: {_fmt(border['length'])} {units}, "
-            f"{_pct(border['length'] / total)} of its {_fmt(total)} {units} of land borders"
+            f"{highlight} has {country}'s {which} border: {words.amount(border['length'])} {units}, "
+            f"{words.percent(border['length'] / total)} of its {words.amount(total)} {units} of land borders"
         )
     top = frame.iloc[0]
-    return f"{top['partner']} has {country}'s longest border: {_fmt(top['length'])} {units}"
+    return f"{top['partner']} has {country}'s longest border: {words.amount(top['length'])} {units}"
 
 
 def build(
@@ -115,7 +104,7 @@ def build(
     caption = f"{country}'s land borders with each neighbour, longest first, in {units}" + (
         f"; the border with {highlight}, the one the article is about, is highlighted." if marked else "."
     )
-    listing = "; ".join(f"{r.partner} {_fmt(r.length)} {units}" for r in frame.itertuples())
+    listing = "; ".join(f"{r.partner} {words.amount(r.length)} {units}" for r in frame.itertuples())
     alt = f"Horizontal bar chart of {country}'s {len(frame)} land borders, longest first: {listing}." + (
         f" The border with {highlight} is highlighted." if marked else ""
     )
@@ -138,7 +127,8 @@ def _colours(frame: pd.DataFrame) -> list[str]:
 def _plotly(frame: pd.DataFrame, title: str, country: str, units: str) -> go.Figure:
     labels = [theme.plotly_text(p) for p in frame["partner"]]
     hovers = [
-        f"{country}\u2013{r.partner}: {_fmt(r.length)} {units} ({_pct(r.share)} of the total)"
+        f"{country}\u2013{r.partner}: {words.amount(r.length)} {units} "
+        f"({words.percent(r.share)} of the total)"
         for r in frame.itertuples()
     ]
     figure = go.Figure(
@@ -148,7 +138,7 @@ def _plotly(frame: pd.DataFrame, title: str, country: str, units: str) -> go.Fig
             orientation="h",
             width=0.64,
             marker={"color": _colours(frame)},
-            text=[f"{_fmt(v)} {units}" for v in frame["length"]],
+            text=[f"{words.amount(v)} {units}" for v in frame["length"]],
             textposition="outside",
             cliponaxis=False,
             textfont={"size": theme.px(theme.TICK_SIZE), "color": theme.INK},
@@ -204,7 +194,13 @@ def _matplotlib(frame: pd.DataFrame, title: str, units: str, source: str) -> Fig
         figure, ax = plt.subplots(figsize=(theme.FIGURE_WIDTH, height))
         ax.barh(range(len(frame)), frame["length"], height=0.64, color=_colours(frame))
         for i, value in enumerate(frame["length"]):
-            ax.text(value + limit * 0.012, i, f"{_fmt(value)} {units}", va="center", fontsize=theme.TICK_SIZE)
+            ax.text(
+                value + limit * 0.012,
+                i,
+                f"{words.amount(value)} {units}",
+                va="center",
+                fontsize=theme.TICK_SIZE,
+            )
         ax.set_yticks(range(len(frame)), list(frame["partner"]))
         ax.set_ylim(len(frame) - 0.5, -0.5)
         ax.tick_params(axis="y", length=0)

@@ -15,12 +15,11 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from spillover import theme
-from spillover.charts import Chart
+from spillover.charts import Chart, words
 from spillover.errors import InputError
 from spillover.extract import excerpt
 
 QUOTE_CHARS = 60  # longest example quoted in a hover; longer ones end in an ellipsis
-CAPTION_CHARS = 118  # characters per line of the static figure's caption
 
 # How each kind of expression is spoken of, in titles and on the axis.
 KIND_NAMES = {
@@ -43,14 +42,6 @@ KIND_NAMES = {
     "power": "amounts of power",
     "energy": "amounts of energy",
 }
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _example(text: str) -> str:
@@ -86,12 +77,12 @@ def build(mentions: pd.DataFrame, *, credit: str) -> Chart:
     most = int(top["number"].iloc[0])
     if len(top) == 1:
         title = (
-            f"{_capital(top['name'].iloc[0])} are the commonest numbers in the article: "
+            f"{words.capital(top['name'].iloc[0])} are the commonest numbers in the article: "
             f"{most} of its {total} numeric expressions"
         )
     else:
         title = (
-            f"{_capital(_and(list(top['name'])))} tie as the commonest numbers in the article: "
+            f"{words.capital(words.listed(list(top['name'])))} tie as the commonest numbers in the article: "
             f"{most} each of {total} numeric expressions"
         )
     caption = (
@@ -119,14 +110,6 @@ def build(mentions: pd.DataFrame, *, credit: str) -> Chart:
 
 
 #: Where the page expects a title: top left of the whole figure, 24 px a line (it re-wraps it).
-TITLE_PLACE = {
-    "x": 0.01,
-    "xref": "container",
-    "y": 1,
-    "yref": "container",
-    "yanchor": "top",
-    "pad": {"t": 14},
-}
 X_TITLE = "Numeric expressions in the article (count)"
 Y_TITLE = "Kind of expression"
 
@@ -136,9 +119,9 @@ def _colours(kinds: pd.DataFrame) -> list[str]:
 
 
 def _plotly(kinds: pd.DataFrame, title: str) -> go.Figure:
-    labels = [theme.plotly_text(_capital(name)) for name in kinds["name"]]
+    labels = [theme.plotly_text(words.capital(name)) for name in kinds["name"]]
     hovers = [
-        theme.plotly_text(f"{_capital(row.name)}: {row.number}\ne.g. {row.examples}")
+        theme.plotly_text(f"{words.capital(row.name)}: {row.number}\ne.g. {row.examples}")
         for row in kinds.itertuples()
     ]
     figure = go.Figure(
@@ -159,7 +142,7 @@ def _plotly(kinds: pd.DataFrame, title: str) -> go.Figure:
     top = 24 + 24 * (wrapped.count("\n") + 1)  # the page re-wraps titles at 24 px a line
     figure.update_layout(
         template=theme.plotly_template(),
-        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **TITLE_PLACE},
+        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **theme.TITLE_PLACE},
         height=top + 70 + 36 * len(kinds),
         margin={"l": 10, "r": 30, "t": top, "b": 62},
         xaxis={"title": {"text": X_TITLE}, "range": [0, kinds["number"].max() * 1.12], "showgrid": True},
@@ -177,11 +160,11 @@ def _plotly(kinds: pd.DataFrame, title: str) -> go.Figure:
 
 
 def _matplotlib(kinds: pd.DataFrame, title: str, footer: str) -> Figure:
-    wrapped, footer = theme.wrap(title), theme.wrap(footer, CAPTION_CHARS)
+    wrapped, footer = theme.wrap(title), theme.wrap(footer, theme.CAPTION_CHARS)
     height = 0.38 * len(kinds) + 1.0 + 0.22 * (wrapped.count("\n") + 1) + 0.15 * (footer.count("\n") + 1)
     with theme.matplotlib_context():
         figure, ax = plt.subplots(figsize=(theme.FIGURE_WIDTH, height), layout="constrained")
-        labels = [_capital(name) for name in kinds["name"]]
+        labels = [words.capital(name) for name in kinds["name"]]
         bars = ax.barh(labels, kinds["number"], color=_colours(kinds), height=0.64)
         ax.bar_label(bars, padding=3, fontsize=theme.TICK_SIZE)
         ax.invert_yaxis()

@@ -21,33 +21,12 @@ from matplotlib.text import Text
 from plotly.subplots import make_subplots
 
 from spillover import theme
-from spillover.charts import Chart
+from spillover.charts import Chart, words
 from spillover.errors import InputError
 
-CAPTION_CHARS = 118  # characters per line of the static figure's caption
 COLUMNS = ["group", "people", "destination", "status", "outcome", "quote", "attributed_to"]
 GROUP_COLOURS = {"soldiers": theme.ORANGE, "civilians": theme.BLUE, "refugees": theme.REDDISH_PURPLE}
 NOT_STATED = "not stated"
-
-
-def _text(value: object) -> str:
-    return "" if pd.isna(value) else str(value)
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _and(items: list[str]) -> str:
-    return "".join(items) if len(items) <= 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def _quoted(text: str) -> str:
-    return f"\u201c{text}\u201d"
 
 
 def _colours(groups: list[str]) -> dict[str, str]:
@@ -68,19 +47,19 @@ def chart_data(flows: pd.DataFrame) -> pd.DataFrame:
         raise InputError("refugee_flows: no rows to chart")
     rows = pd.DataFrame(
         {
-            "group": [_text(g) or "people" for g in flows["group"]],
+            "group": [words.text(g) or "people" for g in flows["group"]],
             "people": flows["people"].astype(float).fillna(0.0).to_numpy(),
             "stated": flows["people"].notna().to_numpy(),
             "projected": (flows["status"].fillna("") == "projected").to_numpy()
             | flows["people"].isna().to_numpy(),
-            "destination": [_text(d) or NOT_STATED for d in flows["destination"]],
-            "outcome": [_text(o) or NOT_STATED for o in flows["outcome"]],
-            "quote": [_text(q) for q in flows["quote"]],
-            "attributed_to": [_text(a) for a in flows["attributed_to"]],
+            "destination": [words.text(d) or NOT_STATED for d in flows["destination"]],
+            "outcome": [words.text(o) or NOT_STATED for o in flows["outcome"]],
+            "quote": [words.text(q) for q in flows["quote"]],
+            "attributed_to": [words.text(a) for a in flows["attributed_to"]],
         }
     )
     labels = [
-        _capital(g) + (" (projection)" if p else "")
+        words.capital(g) + (" (projection)" if p else "")
         for g, p in zip(rows["group"], rows["projected"], strict=True)
     ]
     seen: dict[str, int] = {}
@@ -97,35 +76,37 @@ def _title(rows: pd.DataFrame) -> str:
     if reported.empty:
         return "The article reports no one crossing yet; it only projects refugees"
     fates = reported[reported["outcome"] != NOT_STATED].groupby("outcome", sort=False)["people"].sum()
-    clauses = [f"{_number(n)} were {outcome}" for outcome, n in fates.items()]
+    clauses = [f"{words.count(n)} were {outcome}" for outcome, n in fates.items()]
     unknown = reported.loc[reported["outcome"] == NOT_STATED, "people"].sum()
     if unknown:
-        clauses.append(f"the fate of {_number(unknown)} is not stated")
+        clauses.append(f"the fate of {words.count(unknown)} is not stated")
     destinations = sorted(set(reported["destination"]))
-    return (
-        f"Of {_number(reported['people'].sum())} people who fled into {_and(destinations)}, {_and(clauses)}"
-    )
+    fled = words.count(reported["people"].sum())
+    return f"Of {fled} people who fled into {words.listed(destinations)}, {words.listed(clauses)}"
 
 
 def build(flows: pd.DataFrame, *, credit: str) -> Chart:
     """The chart of the refugee_flows table."""
     rows = chart_data(flows)
     title = _title(rows)
-    origins = [o for o in dict.fromkeys(_text(o) for o in flows.get("origin", [])) if o]
-    origin = _and(origins) or "across the border"
+    origins = [o for o in dict.fromkeys(words.text(o) for o in flows.get("origin", [])) if o]
+    origin = words.listed(origins) or "across the border"
     notes = ""
     if (rows["projected"] & rows["stated"]).any():
-        who = [f"{_quoted(r.quote)} {r.group}" for r in rows[rows["projected"] & rows["stated"]].itertuples()]
-        notes += f" Hatched: {_and(who)} who may come, a projection."
+        who = [
+            f"{words.quoted(r.quote)} {r.group}"
+            for r in rows[rows["projected"] & rows["stated"]].itertuples()
+        ]
+        notes += f" Hatched: {words.listed(who)} who may come, a projection."
     if (~rows["stated"]).any():
-        who = [f"{_quoted(r.quote)} {r.group}" for r in rows[~rows["stated"]].itertuples()]
-        notes += f" Not drawn: {_and(who)}, since the article gives no number, only words."
+        who = [f"{words.quoted(r.quote)} {r.group}" for r in rows[~rows["stated"]].itertuples()]
+        notes += f" Not drawn: {words.listed(who)}, since the article gives no number, only words."
     caption = (
         f"Top: who crossed from {origin} and what became of them, as the article tells it; band "
         "widths are numbers of people. Bottom: the same groups on one linear scale from zero." + notes
     )
     quotes = "; ".join(
-        f"{_quoted(r.quote)} \u2013 {r.attributed_to}" if r.attributed_to else _quoted(r.quote)
+        f"{words.quoted(r.quote)} \u2013 {r.attributed_to}" if r.attributed_to else words.quoted(r.quote)
         for r in rows.itertuples()
     )
     source = f"Source: {credit}. Quotes: {quotes}."
@@ -134,7 +115,7 @@ def build(flows: pd.DataFrame, *, credit: str) -> Chart:
         verb = "may cross" if r.projected else "crossed"
         fate = "what became of them is not stated" if r.outcome == NOT_STATED else r.outcome
         undrawn = "" if r.stated else " (no number given, not drawn)"
-        story.append(f"{_capital(r.quote)} {r.group}{undrawn} {verb} into {r.destination}: {fate}")
+        story.append(f"{words.capital(r.quote)} {r.group}{undrawn} {verb} into {r.destination}: {fate}")
     alt = "Flow diagram and bar chart. " + ". ".join(story) + "."
     colours = _colours(list(rows["group"]))
     panel = f"From {origin}: who crossed, where to, what became of them"
@@ -155,14 +136,6 @@ def build(flows: pd.DataFrame, *, credit: str) -> Chart:
 X_TITLE = "People (count)"
 BARS_TITLE = "The groups compared"
 #: Where the page expects a title: top left of the whole figure, 24 px a line (it re-wraps it).
-TITLE_PLACE = {
-    "x": 0.01,
-    "xref": "container",
-    "y": 1,
-    "yref": "container",
-    "yanchor": "top",
-    "pad": {"t": 14},
-}
 
 
 def flow_links(rows: pd.DataFrame, colours: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -172,13 +145,13 @@ def flow_links(rows: pd.DataFrame, colours: dict[str, str]) -> tuple[pd.DataFram
     links = []
     for r in rows[rows["stated"]].itertuples():
         kind = " (a projection)" if r.projected else ""
-        group = (f"{_capital(r.group)}: {_quoted(r.quote)}{kind}", 0)
-        path = [group, (f"into {r.destination}", 1), (_capital(r.outcome), 2)]
+        group = (f"{words.capital(r.group)}: {words.quoted(r.quote)}{kind}", 0)
+        path = [group, (f"into {r.destination}", 1), (words.capital(r.outcome), 2)]
         nodes.setdefault(group, colours[r.group])
         for node in path[1:]:
             nodes.setdefault(node, theme.MUTED)
         hover = (
-            f"{_capital(r.group)}: {_quoted(r.quote)}{kind}\ninto {r.destination}\n"
+            f"{words.capital(r.group)}: {words.quoted(r.quote)}{kind}\ninto {r.destination}\n"
             f"what became of them: {r.outcome}\nsource: {r.attributed_to or 'the article'}"
         )
         for a, b in zip(path, path[1:], strict=False):
@@ -265,14 +238,14 @@ def _plotly(rows: pd.DataFrame, colours: dict[str, str], title: str, panel: str)
                 },
             },
             text=[
-                _number(r.people) if r.stated else theme.plotly_text(f"{r.quote} (no number)")
+                words.count(r.people) if r.stated else theme.plotly_text(f"{r.quote} (no number)")
                 for r in rows.itertuples()
             ],
             textposition="outside",
             cliponaxis=False,
             textfont={"size": theme.px(theme.TICK_SIZE), "color": theme.INK},
             hovertext=[
-                theme.plotly_text(f"{_capital(r.group)}: {_quoted(r.quote)}\n{r.attributed_to}")
+                theme.plotly_text(f"{words.capital(r.group)}: {words.quoted(r.quote)}\n{r.attributed_to}")
                 for r in rows.itertuples()
             ],
             hoverinfo="text",
@@ -303,7 +276,7 @@ def _plotly(rows: pd.DataFrame, colours: dict[str, str], title: str, panel: str)
     top = 24 + 24 * (wrapped.count("\n") + 1) + 22  # the title, and the first panel's title
     figure.update_layout(
         template=theme.plotly_template(),
-        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **TITLE_PLACE},
+        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **theme.TITLE_PLACE},
         height=int(96 * sum(heights) + (95 if has_flow else 0) + top + 62),
         margin={"l": 10, "r": 30, "t": top, "b": 62},
         showlegend=False,
@@ -399,14 +372,14 @@ def _draw_flows(ax, nodes: pd.DataFrame, links: pd.DataFrame) -> None:  # noqa: 
 
 def _matplotlib(rows: pd.DataFrame, colours: dict[str, str], title: str, panel: str, footer: str) -> Figure:
     nodes, links = flow_links(rows, colours)
-    wrapped, footer = theme.wrap(title), theme.wrap(footer, CAPTION_CHARS)
+    wrapped, footer = theme.wrap(title), theme.wrap(footer, theme.CAPTION_CHARS)
     heights = ([2.6] if not links.empty else []) + [0.42 * len(rows) + 0.8]
-    words = 0.22 * (wrapped.count("\n") + 1) + 0.15 * (footer.count("\n") + 1) + 0.5
+    text_height = 0.22 * (wrapped.count("\n") + 1) + 0.15 * (footer.count("\n") + 1) + 0.5
     with theme.matplotlib_context():
         figure, axes = plt.subplots(
             len(heights),
             1,
-            figsize=(theme.FIGURE_WIDTH, sum(heights) + words),
+            figsize=(theme.FIGURE_WIDTH, sum(heights) + text_height),
             height_ratios=heights,
             layout="constrained",
             squeeze=False,
@@ -422,7 +395,7 @@ def _matplotlib(rows: pd.DataFrame, colours: dict[str, str], title: str, panel: 
             ax.text(
                 r.people + rows["people"].max() * 0.012,
                 i,
-                _number(r.people) if r.stated else f"{r.quote} (no number)",
+                words.count(r.people) if r.stated else f"{r.quote} (no number)",
                 va="center",
                 fontsize=theme.TICK_SIZE,
             )

@@ -31,7 +31,7 @@ from matplotlib.patheffects import withStroke
 from shapely.geometry.base import BaseGeometry
 
 from spillover import theme
-from spillover.charts import Chart
+from spillover.charts import Chart, words
 from spillover.errors import InputError
 from spillover.units import convert
 
@@ -41,15 +41,6 @@ COUNTRY_COLOURS = (theme.BLUE, theme.ORANGE, theme.BLUISH_GREEN, theme.REDDISH_P
 COLOUR_NAMES = {theme.BLUE: "blue", theme.ORANGE: "orange"}
 SHADE = 0.45  # opacity of a highlighted country's fill
 MAP_INCHES = 5.0  # height of the static map
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 10 or abs(x - round(x)) < 0.05 else f"{x:,.1f}"
-
-
-def _join(items: list[str]) -> str:
-    items = list(items)
-    return "".join(items) if len(items) <= 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def polygons(geom: BaseGeometry) -> list[shapely.Polygon]:
@@ -229,7 +220,7 @@ def build(
     fills = dict(zip([n for n in highlight if n in shown], COUNTRY_COLOURS, strict=False))
 
     line = border if border is not None and not border.is_empty else None
-    words = {"alt_border": ""}
+    said_of = {"alt_border": ""}
     if line is not None:
         from spillover.geo import geodesic_length_km
 
@@ -237,21 +228,21 @@ def build(
             raise InputError("a map with a border needs its two countries: pass highlight=(A, B)")
         a, b = highlight
         length = geodesic_length_km(line) * (1.0 if units == "km" else convert(1.0, "km", units))
-        title = f"{a} and {b} share a border of {_fmt(length)} {units} on this map"
+        title = f"{a} and {b} share a border of {words.amount(length)} {units} on this map"
         direction = ""
         if a in largest:
             ca, cl = largest[a].centroid, line.centroid
             direction = f" along {a}'s {_compass(cl.x - ca.x, cl.y - ca.y)}"
-        words["alt_border"] = (
-            f" The {_fmt(length)} {units} border between {a} and {b} is drawn as a thick vermillion "
+        said_of["alt_border"] = (
+            f" The {words.amount(length)} {units} border between {a} and {b} is drawn as a thick vermillion "
             f"line{direction}."
         )
         line_name, line_hover = (
             f"{a}\u2013{b} border",
-            f"{a}\u2013{b} border: {_fmt(length)} {units} on this map",
+            f"{a}\u2013{b} border: {words.amount(length)} {units} on this map",
         )
     else:
-        title = f"{_join([n for n in highlight if n in shown])} and their neighbours"
+        title = f"{words.listed([n for n in highlight if n in shown])} and their neighbours"
         line_name = line_hover = ""
 
     inside, outside, place_source = pd.DataFrame(columns=["name", "latitude", "longitude", "hover"]), [], ""
@@ -291,21 +282,20 @@ def build(
     )
     neighbours = [n for n in shown if n not in fills]
     shading = "; ".join(f"{n} shaded {COLOUR_NAMES.get(c, 'in colour')}" for n, c in fills.items())
-    marked = f" Places marked: {_join([str(n) for n in inside['name']])}." if len(inside) else ""
+    marked = f" Places marked: {words.listed([str(n) for n in inside['name']])}." if len(inside) else ""
     caption = (
-        f"{_join(list(fills))} in colour, neighbours in grey"
+        f"{words.listed(list(fills))} in colour, neighbours in grey"
         + (", the shared border in vermillion" if line is not None else "")
         + ". Longitude and latitude drawn to scale at the map's middle latitude."
-        + (f" Not on the map: {_join(outside)}." if outside else "")
+        + (f" Not on the map: {words.listed(outside)}." if outside else "")
         + (" Border length measured along the drawn line on the WGS84 ellipsoid." if line is not None else "")
     )
     source = (
         f"Outlines: {outline_source}" + (f"; places: {place_source}" if place_source else "") + f". {credit}."
     )
     alt = (
-        f"Map of {_join(list(fills))} with neighbouring {_join(neighbours)}; {shading}, neighbours grey."
-        + words["alt_border"]
-        + marked
+        f"Map of {words.listed(list(fills))} with neighbouring {words.listed(neighbours)}; "
+        f"{shading}, neighbours grey." + said_of["alt_border"] + marked
     )
     return Chart(
         name=f"region_map_{units}",
@@ -409,7 +399,9 @@ def build_places(
         )
     city_names = [f"{r.name} ({r.country})" for r in cities.itertuples()]
     if city_names:
-        listed = _join(city_names[:4]) if len(city_names) <= 4 else f"{', '.join(city_names[:4])} and more"
+        listed = (
+            words.listed(city_names[:4]) if len(city_names) <= 4 else f"{', '.join(city_names[:4])} and more"
+        )
         said.append(f"the {'city' if len(city_names) == 1 else 'cities'} of {listed}")
     title = f"The article names {', and '.join(said)}"
     not_drawn = [str(n) for n in places[(places["kind"] == "country") & ~places["name"].isin(named)]["name"]]
@@ -417,7 +409,7 @@ def build_places(
         ("Countries the article names in blue, the others in grey" if named else "Countries in grey")
         + ("; the cities it names as dots" if city_names else "")
         + ". Longitude and latitude drawn to scale at the map's middle latitude."
-        + (f" Named but with no outline to draw: {_join(not_drawn)}." if not_drawn else "")
+        + (f" Named but with no outline to draw: {words.listed(not_drawn)}." if not_drawn else "")
         + " The places table says why each name was taken for a place."
     )
     source = (
@@ -427,10 +419,10 @@ def build_places(
     )
     others = [n for n in largest if n not in named]
     alt = (
-        f"Map of {_join(named)}, shaded blue, with {len(others)} other countries in grey."
+        f"Map of {words.listed(named)}, shaded blue, with {len(others)} other countries in grey."
         if named
         else "Map."
-    ) + (f" Dots mark {_join(city_names)}." if city_names else "")
+    ) + (f" Dots mark {words.listed(city_names)}." if city_names else "")
     return Chart(
         name="places_map",
         data=places,

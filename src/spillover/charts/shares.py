@@ -18,30 +18,13 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from spillover import theme
-from spillover.charts import Chart
+from spillover.charts import Chart, words
 from spillover.errors import InputError
 
-CAPTION_CHARS = 118  # characters per line of the static figure's caption
 LABEL_CHARS = 40  # characters per line of a bar's label (what is shared), before its quote
 COLUMNS = ["category", "measure", "subject", "value", "high", "low", "unit", "qualifier", "quote"]
 CATEGORY_COLOURS = {"economy_society": theme.BLUE, "territorial_control": theme.ORANGE}
 CATEGORY_NAMES = {"economy_society": "economy and society", "territorial_control": "territorial control"}
-
-
-def _text(value: object) -> str:
-    return "" if pd.isna(value) else str(value)
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _and(items: list[str]) -> str:
-    return "".join(items) if len(items) <= 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _quoted(text: str) -> str:
-    return f"\u201c{text}\u201d"
 
 
 def chart_data(figures: pd.DataFrame) -> pd.DataFrame:
@@ -60,13 +43,13 @@ def chart_data(figures: pd.DataFrame) -> pd.DataFrame:
     rows = pd.DataFrame(
         {
             "percent": (value.where(shares["unit"] == "percent", value * 100)).to_numpy(),
-            "qualifier": [_text(q) for q in shares["qualifier"]],
-            "quote": [_text(q) for q in shares["quote"]],
-            "measure": [re.sub(r"^share of (the )?", "", _text(m)) for m in shares["measure"]],
-            "subject": [_text(s) for s in shares["subject"]],
-            "category": [_text(c) or "other" for c in shares["category"]],
+            "qualifier": [words.text(q) for q in shares["qualifier"]],
+            "quote": [words.text(q) for q in shares["quote"]],
+            "measure": [re.sub(r"^share of (the )?", "", words.text(m)) for m in shares["measure"]],
+            "subject": [words.text(s) for s in shares["subject"]],
+            "category": [words.text(c) or "other" for c in shares["category"]],
             "attributed_to": [
-                _text(a) for a in shares.get("attributed_to", pd.Series("", index=shares.index))
+                words.text(a) for a in shares.get("attributed_to", pd.Series("", index=shares.index))
             ],
         }
     )
@@ -76,7 +59,7 @@ def chart_data(figures: pd.DataFrame) -> pd.DataFrame:
     labels, seen = [], {}
     for r in rows.itertuples():
         about = "" if r.subject.lower() in r.measure.lower() else f" ({r.subject})"
-        label = theme.wrap(f"{_capital(r.measure)}{about}", LABEL_CHARS) + f"\n{_quoted(r.quote)}"
+        label = theme.wrap(f"{words.capital(r.measure)}{about}", LABEL_CHARS) + f"\n{words.quoted(r.quote)}"
         seen[label] = seen.get(label, 0) + 1  # plotly merges equal category labels: number repeats
         labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
     rows["label"] = labels
@@ -96,20 +79,20 @@ def build(figures: pd.DataFrame, *, credit: str) -> Chart:
         title = f"The article's one share: {low.said} ({low.measure})"
     else:
         title = (
-            f"The article's shares run from {_quoted(low.quote)} ({low.measure}) "
-            f"to {_quoted(high.quote)} ({high.measure})"
+            f"The article's shares run from {words.quoted(low.quote)} ({low.measure}) "
+            f"to {words.quoted(high.quote)} ({high.measure})"
         )
     qualified = rows[rows["qualifier"] != ""]
     caption = "Shares the article states, on the full scale from 0 to 100 %."
     if not qualified.empty:
-        kept = _and([f"{_quoted(r.quote)} is {r.said}" for r in qualified.itertuples()])
+        kept = words.listed([f"{words.quoted(r.quote)} is {r.said}" for r in qualified.itertuples()])
         caption += f" Hatched bars carry a qualifier, kept in the label ({kept})."
     quotes = "; ".join(
-        f"{_quoted(r.quote)} \u2013 {r.attributed_to}" if r.attributed_to else _quoted(r.quote)
+        f"{words.quoted(r.quote)} \u2013 {r.attributed_to}" if r.attributed_to else words.quoted(r.quote)
         for r in rows.itertuples()
     )
     source = f"Source: {credit}. Quotes: {quotes}."
-    listing = "; ".join(f"{r.measure}: {_quoted(r.quote)}, {r.said}" for r in rows.itertuples())
+    listing = "; ".join(f"{r.measure}: {words.quoted(r.quote)}, {r.said}" for r in rows.itertuples())
     alt = f"Horizontal bar chart of {len(rows)} shares on a scale from 0 to 100 percent: {listing}."
     return Chart(
         name="shares",
@@ -126,14 +109,6 @@ def build(figures: pd.DataFrame, *, credit: str) -> Chart:
 X_TITLE = "Share (%)"
 TICKS = [0, 25, 50, 75, 100]
 #: Where the page expects a title: top left of the whole figure, 24 px a line (it re-wraps it).
-TITLE_PLACE = {
-    "x": 0.01,
-    "xref": "container",
-    "y": 1,
-    "yref": "container",
-    "yanchor": "top",
-    "pad": {"t": 14},
-}
 
 
 def _plotly(rows: pd.DataFrame, title: str) -> go.Figure:
@@ -165,7 +140,7 @@ def _plotly(rows: pd.DataFrame, title: str) -> go.Figure:
                 textfont={"size": theme.px(theme.TICK_SIZE), "color": theme.INK},
                 hovertext=[
                     theme.plotly_text(
-                        f"{_quoted(r.quote)} = {r.said}\n{r.measure}"
+                        f"{words.quoted(r.quote)} = {r.said}\n{r.measure}"
                         + (f"\nsource: {r.attributed_to}" if r.attributed_to else "")
                     )
                     for r in group.itertuples()
@@ -181,7 +156,7 @@ def _plotly(rows: pd.DataFrame, title: str) -> go.Figure:
     height = top + 62 + int(96 * (0.62 * len(rows) + 0.8))
     figure.update_layout(
         template=theme.plotly_template(),
-        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **TITLE_PLACE},
+        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **theme.TITLE_PLACE},
         height=height,
         margin={"l": max(60, min(420, int(longest * 6.8) + 40)), "r": 30, "t": top, "b": 62},
         barmode="overlay",
@@ -207,7 +182,7 @@ def _plotly(rows: pd.DataFrame, title: str) -> go.Figure:
 
 
 def _matplotlib(rows: pd.DataFrame, title: str, footer: str) -> Figure:
-    wrapped, footer = theme.wrap(title), theme.wrap(footer, CAPTION_CHARS)
+    wrapped, footer = theme.wrap(title), theme.wrap(footer, theme.CAPTION_CHARS)
     height = 0.62 * len(rows) + 1.2 + 0.22 * (wrapped.count("\n") + 1) + 0.15 * (footer.count("\n") + 1)
     with theme.matplotlib_context():
         figure, ax = plt.subplots(figsize=(theme.FIGURE_WIDTH, height), layout="constrained")

@@ -31,7 +31,7 @@ from matplotlib.text import Text
 from plotly.subplots import make_subplots
 
 from spillover import theme
-from spillover.charts import Chart
+from spillover.charts import Chart, words
 from spillover.errors import InputError
 from spillover.extract import excerpt
 
@@ -45,7 +45,6 @@ LABEL_CHARS = 100
 HOVER_CHARS = 300
 QUOTE_CHARS = 60
 LABEL_LINE = 52  # characters per line of a row label
-CAPTION_CHARS = 118  # characters per line of the static figure's caption
 ZOOM_DAYS = 92  # about three months: the stretch of time the enlarged panel shows
 COLUMNS = ["date_start", "date_end", "event", "date_precision", "quote"]
 
@@ -60,10 +59,6 @@ PRECISION_CLASSES = {
 PUBLICATION = ("publication", theme.HIGHLIGHT)
 
 
-def _text(value: object) -> str:
-    return "" if value is None or pd.isna(value) else str(value)
-
-
 def _short(text: str, limit: int) -> str:
     return excerpt(text, 0, len(text), limit)
 
@@ -74,14 +69,6 @@ def _date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
-
-
-def _quoted(text: str) -> str:
-    return f"\u201c{text}\u201d"
-
-
-def _and(items: list[str]) -> str:
-    return "".join(items) if len(items) <= 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _months(start: dt.date, end: dt.date) -> str:
@@ -132,15 +119,15 @@ def chart_data(timeline: pd.DataFrame, published: dt.date | None = None) -> pd.D
     rows = []
     for r in dated.to_dict("records"):
         start, end = _date(r["date_start"]), _date(r["date_end"])
-        precision = _text(r["date_precision"])
+        precision = words.text(r["date_precision"])
         if end.year > start.year and precision != "decade":
             precision = "decade"  # a range of years ("From 1994 to 2009")
         legend, colour = PRECISION_CLASSES.get(precision, PRECISION_CLASSES["day"])
         if published is not None and start == end == published:
             legend, colour = PUBLICATION
-        time = _text(r.get("time")).replace("/", "\u2013")  # "14:00/16:00" is 14:00–16:00
-        note, event = _text(r.get("date_note")), _text(r["event"])
-        quote = _short(_text(r["quote"]), QUOTE_CHARS)
+        time = words.text(r.get("time")).replace("/", "\u2013")  # "14:00/16:00" is 14:00–16:00
+        note, event = words.text(r.get("date_note")), words.text(r["event"])
+        quote = _short(words.text(r["quote"]), QUOTE_CHARS)
         when = f"{start:%d %b %Y}" if start == end else f"{start:%d %b %Y} \u2013 {end:%d %b %Y}"
         when += f", {time}" if time else ""
         rows.append(
@@ -152,7 +139,7 @@ def chart_data(timeline: pd.DataFrame, published: dt.date | None = None) -> pd.D
                 "time": time,
                 "legend": legend,
                 "colour": colour,
-                "hover": f"{_short(event, HOVER_CHARS)}\n{_quoted(quote)}: {when}"
+                "hover": f"{_short(event, HOVER_CHARS)}\n{words.quoted(quote)}: {when}"
                 + (f"\n({note})" if note else ""),
                 "publication": legend == PUBLICATION[0],
             }
@@ -243,8 +230,8 @@ def build(
         if len(shown_window) < k:
             caption += f" The enlarged panel draws {len(shown_window)} of its {k}."
     more = f" and {n - len(shown)} more" if len(shown) < n else ""
-    quoted = [_quoted(q) for q in shown["quote"]]
-    dates = f"{', '.join(quoted)}{more}" if more else _and(quoted)
+    quoted = [words.quoted(q) for q in shown["quote"]]
+    dates = f"{', '.join(quoted)}{more}" if more else words.listed(quoted)
     source = f"Source: {credit}. Dates quoted from the article: {dates}."
     listing = "; ".join(f"{r.quote}{f' ({r.time})' if r.time else ''}: {r.event}" for r in shown.itertuples())
     alt = (
@@ -291,14 +278,6 @@ def _middle(start: dt.date, end: dt.date) -> dt.datetime:
 
 
 #: Where the page expects a title: top left of the whole figure, 24 px a line (it re-wraps it).
-TITLE_PLACE = {
-    "x": 0.01,
-    "xref": "container",
-    "y": 1,
-    "yref": "container",
-    "yanchor": "top",
-    "pad": {"t": 14},
-}
 
 
 def _plotly(panels: list[Panel], title: str) -> go.Figure:
@@ -377,7 +356,7 @@ def _plotly(panels: list[Panel], title: str) -> go.Figure:
     longest = max(len(line) for p in panels for label in p.rows["label"] for line in label.split("\n"))
     figure.update_layout(
         template=theme.plotly_template(),
-        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **TITLE_PLACE},
+        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **theme.TITLE_PLACE},
         height=height,
         margin={"l": max(60, min(420, int(longest * 6.8) + 40)), "r": 30, "t": top, "b": 62},
         barmode="overlay",
@@ -394,14 +373,14 @@ def _plotly(panels: list[Panel], title: str) -> go.Figure:
 
 
 def _matplotlib(panels: list[Panel], title: str, footer: str) -> Figure:
-    wrapped, footer = theme.wrap(title), theme.wrap(footer, CAPTION_CHARS)
-    words = 0.22 * (wrapped.count("\n") + 1) + 0.15 * (footer.count("\n") + 1) + 0.7
+    wrapped, footer = theme.wrap(title), theme.wrap(footer, theme.CAPTION_CHARS)
+    text_height = 0.22 * (wrapped.count("\n") + 1) + 0.15 * (footer.count("\n") + 1) + 0.7
     keys: dict[str, object] = {}  # legend entries, in order of appearance
     with theme.matplotlib_context():
         figure, axes = plt.subplots(
             len(panels),
             1,
-            figsize=(theme.FIGURE_WIDTH, sum(p.height for p in panels) + words),
+            figsize=(theme.FIGURE_WIDTH, sum(p.height for p in panels) + text_height),
             height_ratios=[p.height for p in panels],
             layout="constrained",
             squeeze=False,

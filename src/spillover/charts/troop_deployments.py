@@ -14,29 +14,12 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from spillover import theme
-from spillover.charts import Chart
+from spillover.charts import Chart, words
 from spillover.errors import InputError
 
-CAPTION_CHARS = 118  # characters per line of the static figure's caption
 COLUMNS = ["force", "status", "people", "location", "quote", "attributed_to"]
 #: Fled (crossed the border), stationed (based there), mobilised (called up); others from the palette.
 STATUS_COLOURS = {"fled": theme.ORANGE, "stationed": theme.BLUE, "mobilised": theme.BLUISH_GREEN}
-
-
-def _text(value: object) -> str:
-    return "" if pd.isna(value) else str(value)
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def _and(items: list[str]) -> str:
-    return "".join(items) if len(items) <= 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _quoted(text: str) -> str:
-    return f"\u201c{text}\u201d"
 
 
 def chart_data(troops: pd.DataFrame) -> pd.DataFrame:
@@ -50,12 +33,12 @@ def chart_data(troops: pd.DataFrame) -> pd.DataFrame:
         raise InputError("troop_deployments: no rows to chart (no force with a number of people)")
     rows = pd.DataFrame(
         {
-            "force": [_text(f) or "a force" for f in counted["force"]],
-            "status": [_text(s) or "not stated" for s in counted["status"]],
+            "force": [words.text(f) or "a force" for f in counted["force"]],
+            "status": [words.text(s) or "not stated" for s in counted["status"]],
             "people": counted["people"].astype(float).to_numpy(),
-            "location": [_text(place) for place in counted["location"]],
-            "quote": [_text(q) for q in counted["quote"]],
-            "attributed_to": [_text(a) for a in counted["attributed_to"]],
+            "location": [words.text(place) for place in counted["location"]],
+            "quote": [words.text(q) for q in counted["quote"]],
+            "attributed_to": [words.text(a) for a in counted["attributed_to"]],
         }
     ).sort_values("people", ascending=False, kind="stable", ignore_index=True)
     seen: dict[str, int] = {}
@@ -75,15 +58,15 @@ def _title(rows: pd.DataFrame) -> str:
     big, small = rows.iloc[0], rows.iloc[-1]
     roles = list(dict.fromkeys(rows["status"]))
     if len(rows) == 1:
-        return f"The article counts one force: {big.force} ({_number(big.people)}, {big.status})"
+        return f"The article counts one force: {big.force} ({words.count(big.people)}, {big.status})"
     if len(roles) > 1:  # forces that fled, are stationed or were called up are not rivals in number
-        listing = _and([f"{r.force} ({r.status}) {_number(r.people)}" for r in rows.itertuples()])
+        listing = words.listed([f"{r.force} ({r.status}) {words.count(r.people)}" for r in rows.itertuples()])
         return f"The article counts {len(rows)} forces in {len(roles)} different roles: {listing}"
     ratio = big.people / small.people
     times = f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}"
     return (
-        f"{big.force} ({_number(big.people)}, {big.status}) outnumber "
-        f"{small.force} ({_number(small.people)}, {small.status}) {times} to 1"
+        f"{big.force} ({words.count(big.people)}, {big.status}) outnumber "
+        f"{small.force} ({words.count(small.people)}, {small.status}) {times} to 1"
     )
 
 
@@ -96,11 +79,11 @@ def build(troops: pd.DataFrame, *, credit: str) -> Chart:
         "status: fled (crossed the border), stationed (based there), mobilised (called up)."
     )
     quotes = "; ".join(
-        f"{_quoted(r.quote)} \u2013 {r.attributed_to}" if r.attributed_to else _quoted(r.quote)
+        f"{words.quoted(r.quote)} \u2013 {r.attributed_to}" if r.attributed_to else words.quoted(r.quote)
         for r in rows.itertuples()
     )
     source = f"Source: {credit}. Quotes: {quotes}."
-    listing = "; ".join(f"{r.force}, {r.status}, {_number(r.people)}" for r in rows.itertuples())
+    listing = "; ".join(f"{r.force}, {r.status}, {words.count(r.people)}" for r in rows.itertuples())
     alt = f"Horizontal bar chart on a linear scale starting at zero: {listing}."
     return Chart(
         name="troop_deployments",
@@ -117,14 +100,6 @@ def build(troops: pd.DataFrame, *, credit: str) -> Chart:
 X_TITLE = "Soldiers or reservists (people)"
 Y_TITLE = "Force"
 #: Where the page expects a title: top left of the whole figure, 24 px a line (it re-wraps it).
-TITLE_PLACE = {
-    "x": 0.01,
-    "xref": "container",
-    "y": 1,
-    "yref": "container",
-    "yanchor": "top",
-    "pad": {"t": 14},
-}
 
 
 def _plotly(rows: pd.DataFrame, title: str) -> go.Figure:
@@ -138,13 +113,14 @@ def _plotly(rows: pd.DataFrame, title: str) -> go.Figure:
                 orientation="h",
                 width=0.64,
                 marker_color=group["colour"].iloc[0],
-                text=[_number(p) for p in group["people"]],
+                text=[words.count(p) for p in group["people"]],
                 textposition="outside",
                 cliponaxis=False,
                 textfont={"size": theme.px(theme.TICK_SIZE), "color": theme.INK},
                 hovertext=[
                     theme.plotly_text(
-                        f"{r.force}: {_number(r.people)} ({_quoted(r.quote)})\n{r.status} in {r.location}"
+                        f"{r.force}: {words.count(r.people)} ({words.quoted(r.quote)})\n"
+                        f"{r.status} in {r.location}"
                         + (f"\nsource: {r.attributed_to}" if r.attributed_to else "")
                     )
                     for r in group.itertuples()
@@ -159,7 +135,7 @@ def _plotly(rows: pd.DataFrame, title: str) -> go.Figure:
     height = top + 62 + int(96 * (0.45 * len(rows) + 0.8))
     figure.update_layout(
         template=theme.plotly_template(),
-        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **TITLE_PLACE},
+        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **theme.TITLE_PLACE},
         height=height,
         margin={"l": 10, "r": 30, "t": top, "b": 62},
         barmode="overlay",
@@ -190,7 +166,7 @@ def _plotly(rows: pd.DataFrame, title: str) -> go.Figure:
 
 
 def _matplotlib(rows: pd.DataFrame, title: str, footer: str) -> Figure:
-    wrapped, footer = theme.wrap(title), theme.wrap(footer, CAPTION_CHARS)
+    wrapped, footer = theme.wrap(title), theme.wrap(footer, theme.CAPTION_CHARS)
     height = 0.45 * len(rows) + 1.2 + 0.22 * (wrapped.count("\n") + 1) + 0.15 * (footer.count("\n") + 1)
     with theme.matplotlib_context():
         figure, ax = plt.subplots(figsize=(theme.FIGURE_WIDTH, height), layout="constrained")
@@ -198,7 +174,7 @@ def _matplotlib(rows: pd.DataFrame, title: str, footer: str) -> Figure:
             bars = ax.barh(
                 group.index, group["people"], height=0.64, color=group["colour"].iloc[0], label=status
             )
-            ax.bar_label(bars, [_number(p) for p in group["people"]], padding=3, fontsize=theme.TICK_SIZE)
+            ax.bar_label(bars, [words.count(p) for p in group["people"]], padding=3, fontsize=theme.TICK_SIZE)
         ax.set_yticks(rows.index, list(rows["label"]))
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_xlim(0, rows["people"].max() * 1.15)
