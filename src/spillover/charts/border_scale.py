@@ -199,15 +199,7 @@ def _plotly(
     height = int(3.6 * 96 + margin_top + 62)
     figure.update_layout(
         template=theme.plotly_template(),
-        title={
-            "text": f"<b>{theme.plotly_text(wrapped)}</b>",
-            "x": 0.01,
-            "xref": "container",
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 14},
-        },
+        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **theme.TITLE_PLACE},
         height=height,
         margin={"l": 60, "r": 30, "t": margin_top, "b": 62},
         legend={

@@ -236,15 +236,7 @@ def _plotly(data: pd.DataFrame, title: str, units: str) -> go.Figure:
     height = int((0.4 * len(data) + 0.8) * 96 + top + 62)
     figure.update_layout(
         template=theme.plotly_template(),
-        title={
-            "text": f"<b>{theme.plotly_text(wrapped)}</b>",
-            "x": 0.01,
-            "xref": "container",
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 14},
-        },
+        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **theme.TITLE_PLACE},
         height=height,
         margin={"l": left, "r": 30, "t": top, "b": 62},
         barmode="overlay",

@@ -198,15 +198,7 @@ def _plotly(data: pd.DataFrame, title: str, order: list[str]) -> go.Figure:
     left = max(60, min(420, int(longest * 6.8) + 40))
     figure.update_layout(
         template=theme.plotly_template(),
-        title={
-            "text": f"<b>{theme.plotly_text(wrapped)}</b>",
-            "x": 0.01,
-            "xref": "container",
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 14},
-        },
+        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **theme.TITLE_PLACE},
         height=int(2 * panel_px + 95 + top + 62),
         margin={"l": left, "r": 30, "t": top, "b": 62},
         showlegend=False,

@@ -564,15 +564,7 @@ def _plotly(drawing: Drawing, title: str, name: str) -> go.Figure:
     height = int(drawing.inches * 96 + top + 62)
     figure.update_layout(
         template=theme.plotly_template(),
-        title={
-            "text": f"<b>{theme.plotly_text(wrapped)}</b>",
-            "x": 0.01,
-            "xref": "container",
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 14},
-        },
+        title={"text": f"<b>{theme.plotly_text(wrapped)}</b>", **theme.TITLE_PLACE},
         height=height,
         margin={"l": 60, "r": 30, "t": top, "b": 62},
         legend={
