@@ -98,6 +98,7 @@ class Bench:
         self.base = base
         self.root = scratch_root(base)
         self.env = {**os.environ, "SPILLOVER_ROOT": str(self.root)}
+        self.env.pop("SPILLOVER_CACHE_DIR", None)  # the scratch root's own .cache/, never another
         self.report = base / "report"
 
     def _render(self, *args: str) -> float:

@@ -101,6 +101,8 @@ def measured(tmp: Path, *args: str | Path, root: Path | None = None) -> Measured
     the peak memory of it and its descendants."""
     report = tmp / f"measured-{len(list(tmp.glob('measured-*')))}.json"
     env = {**os.environ, **({"SPILLOVER_ROOT": str(root)} if root else {})}
+    if root:  # the scratch root's own cache, not the one a test worker was given
+        env.pop("SPILLOVER_CACHE_DIR", None)
     subprocess.run(
         [sys.executable, "-c", _MEASURE, report, sys.executable, "-m", "spillover.cli", *map(str, args)],
         cwd=root or paths.ROOT,
