@@ -106,3 +106,26 @@ def test_the_reports_guide_keeps_everything_but_the_answers():
     assert "make classroom" in shown.split("## Answers", 1)[1]
     worked = [line for line in answers.splitlines() if line.strip() and not line.startswith("#")]
     assert worked and not any(line in shown for line in worked if len(line) > 30)
+
+
+def test_a_section_whose_code_shows_nothing_is_left_out():
+    def markdown(text: str) -> dict:
+        return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+    def code(*outputs: dict) -> dict:
+        return {"cell_type": "code", "metadata": {}, "source": "x", "outputs": list(outputs)}
+
+    note = {"output_type": "display_data", "data": {"text/markdown": "a note"}, "metadata": {}}
+    nb = {
+        "cells": [
+            markdown("# Chapter"),
+            markdown("## Shown\n\nIts code shows a note."),
+            code(note),
+            markdown("## Empty for this article\n\nIntroduces what would follow."),
+            code(),
+            code(),
+        ]
+    }
+    page, headings = render._chapter_html(nb, 0, set())
+    assert [text for _, _, text in headings] == ["Chapter", "Shown"]
+    assert "Empty for this article" not in page and "Introduces" not in page

@@ -411,11 +411,23 @@ def _code_html(source: str, tags: list[str]) -> str:
     )
 
 
+def _shown_cells(cells: list[dict]) -> list[dict]:
+    """The cells of a chapter less its level-2 sections whose code shows nothing: an article
+    with nothing for a section (no border lengths, say) gets no heading over an empty space."""
+    sections: list[list[dict]] = [[]]
+    for cell in cells:
+        if cell["cell_type"] == "markdown" and _heading_level(_source(cell)) == 2:
+            sections.append([])
+        sections[-1].append(cell)
+    shown = [sections[0], *(s for s in sections[1:] if any(c.get("outputs") for c in s))]
+    return [cell for section in shown for cell in section]
+
+
 def _chapter_html(nb: dict, index: int, chart_ids: set[str]) -> tuple[str, list]:
     """A notebook as a section; returns its HTML and its headings (level, id, text)."""
     parts, headings = [], []
     folded_at = 0  # the heading level of the folded section we are in (0: none)
-    for cell in nb["cells"]:
+    for cell in _shown_cells(nb["cells"]):
         tags, source = _tags(cell), _source(cell)
         if cell["cell_type"] == "markdown":
             rendered, found = _markdown_with_anchors(source, index)
