@@ -88,6 +88,8 @@ HELD_OUT_8 = (
 )
 # The ninth round: truth written, then scored once, after the eighth round's fixes (SOURCE.md).
 HELD_OUT_9 = ("kosovo-history", "suriname-economy", "liberia-demography", "nepal-military", "eu-space")
+# The tenth round: truth written, then scored once, after the ninth round's fixes (SOURCE.md).
+HELD_OUT_10 = ("iran-history", "poland-economy", "argentina-demography", "indonesia-military", "turkey-space")
 ROUNDS = (
     HELD_OUT,
     HELD_OUT_2,
@@ -98,6 +100,7 @@ ROUNDS = (
     HELD_OUT_7,
     HELD_OUT_8,
     HELD_OUT_9,
+    HELD_OUT_10,
 )
 ALL_HELD_OUT = tuple(name for names in ROUNDS for name in names)
 # Each round's score the one time it was run before any rule was changed for it: the honest
@@ -112,6 +115,7 @@ FIRST_SCORES = (
     ("7th round", "2026-12-02", 109, 104, 109),
     ("8th round", "2026-12-02", 110, 107, 113),
     ("9th round", "2026-12-02", 112, 108, 113),
+    ("10th round", "2026-12-02", 67, 66, 69),
 )
 MB = 1_000_000
 TARGET = 0.95

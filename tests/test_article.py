@@ -401,3 +401,22 @@ def test_byline_with_an_initial_keeps_the_dateline(tmp_article):
 )
 def test_initials_do_not_end_a_sentence(paragraph: str, sentences: list[str]):
     assert [s.text for s in split_sentences(Span(0, len(paragraph), paragraph))] == sentences
+
+
+def test_a_header_line_that_is_neither_byline_nor_dateline_goes_back_to_the_body(tmp_article):
+    text = "Harbour closes\n\nBy R. Okafor\nShipping desk\n5 March 2024\n\nThe port shut. Ships waited.\n"
+    article = read_article(tmp_article(text))
+    assert (article.title.text, article.byline.text, article.dateline.text) == (
+        "Harbour closes",
+        "By R. Okafor",
+        "5 March 2024",
+    )
+    assert [p.text for p in article.paragraphs] == ["Shipping desk", "The port shut. Ships waited."]
+    assert_offsets_hold(article)
+
+
+def test_a_third_short_line_without_a_date_is_a_paragraph(tmp_article):
+    text = "Launches\n\n1999 - a probe\n\n2004 - a lander\n\n2010 - a rover reached the plain.\n"
+    article = read_article(tmp_article(text))
+    assert (article.title.text, article.byline.text, article.dateline) == ("Launches", "1999 - a probe", None)
+    assert [p.text for p in article.paragraphs] == ["2004 - a lander", "2010 - a rover reached the plain."]

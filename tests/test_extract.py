@@ -1067,7 +1067,7 @@ def test_today_in_a_name_meaning_nowadays_is_flagged():
 
 def test_a_line_the_header_leaves_unread_is_still_read(tmp_article):
     # Three short lines that are neither byline nor dateline: the reader takes the first two as
-    # title and byline; the third is no paragraph either, and its figure must not be lost.
+    # title and byline and gives the third back to the body; its figure must not be lost.
     text = "1960s - rockets\n\n1970 - a satellite\n\n2003 - first crew\n\n2011 - a station in orbit.\n"
     table = extract_mentions(read_article(tmp_article(text)))
     assert table["text"].tolist() == ["1960s", "1970", "2003", "2011"]
@@ -1185,3 +1185,58 @@ def test_round_nine_rules(sentence, quote, value, low, high, date):
 def test_a_month_and_a_year_joined_by_and_without_between_stay_two():
     found = [m.text for m in scan("It fell in May 2019 and 2020 alike.", TUESDAY)]
     assert found == ["in May 2019", "2020"]
+
+
+# --- rules after the tenth held-out round ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "date"),
+    [
+        (
+            "Emigration peaked between the late 18th century and the 1840s, then eased.",
+            "between the late 18th century and the 1840s",
+            "1766/1849",
+        ),
+        ("Guilds ran it from the 17th century to 1750.", "from the 17th century to 1750", "1600/1750"),
+    ],
+)
+def test_a_century_to_a_later_decade_or_year_is_one_period(sentence, quote, date):
+    mention = only(sentence, quote, TUESDAY)
+    assert (mention.kind, mention.date, mention.date_precision) == ("year", date, "year")
+
+
+def test_a_century_and_a_decade_without_between_stay_two():
+    found = [m.text for m in scan("Both the 19th century and the 1920s saw floods.", TUESDAY)]
+    assert found == ["the 19th century", "the 1920s"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Envoys argued over the “two-state” formula.", "A ‘three-strikes rule’ was passed."],
+)
+def test_a_number_word_opening_a_quoted_term_is_no_figure(sentence):
+    assert list(scan(sentence, TUESDAY)) == []
+
+
+def test_a_quoted_term_with_a_unit_or_without_a_hyphen_still_counts():
+    assert only("The “ten-year programme” ended.", "ten-year", TUESDAY).kind == "duration"
+    assert only("They sent “four boats” south.", "four", TUESDAY).value == 4
+
+
+def test_digits_grouped_irregularly_are_one_figure_whose_number_is_not_read():
+    mention = only("Some 2000,000 herders crossed the plain.", "Some 2000,000", TUESDAY)
+    assert mention.kind == "count" and mention.qualifier == "some"
+    assert all(math.isnan(x) for x in (mention.value, mention.low, mention.high))
+    assert "not read" in mention.note
+
+
+def test_digits_grouped_the_indian_way_are_read():
+    mention = only("The grant was ₹4,50,000 in all.", "₹4,50,000", None)
+    assert (mention.kind, mention.value, mention.unit) == ("money", 450000, "INR")
+    assert "Indian" in mention.note
+
+
+def test_a_comma_after_digits_grouped_in_threes_changes_nothing():
+    found = [(m.text, m.value, m.note) for m in scan("It drew 250,000, a record, and 3,1 more.", TUESDAY)]
+    assert found[0] == ("250,000", 250000, "")

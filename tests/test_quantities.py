@@ -173,3 +173,31 @@ def test_units_of_the_new_measures_have_words_and_safe_chart_names(new_kinds):
         assert " " not in chart.name and "/" not in chart.name, chart.name
         if unit:
             assert unit in quantity_chart.UNIT_WORDS, unit
+
+
+def counted_in(tmp_path, text: str) -> dict[str, str]:
+    path = tmp_path / "counted.txt"
+    path.write_text(text, encoding="utf-8")
+    article = read_article(path)
+    table = quantities_table(article.text, extract_mentions(article))
+    return dict(zip(table["quote"], table["counted"], strict=True))
+
+
+def test_the_words_before_a_number_are_not_those_another_number_counts(tmp_path):
+    counted = counted_in(tmp_path, "The floods killed 40 farmers and displaced tens of thousands.\n")
+    assert counted["40"] == "farmers"
+    assert counted["tens of thousands"] == "displaced"
+    assert measure_of("count", "displaced") == "people"
+
+
+def test_the_words_after_a_number_stop_at_the_next_figure(tmp_path):
+    counted = counted_in(
+        tmp_path, "The rate fell from about 6 in the early 1980s to 4 children a decade later.\n"
+    )
+    assert counted["about 6"] == "rate fell"  # the words before it, not "in the early s"
+    assert counted["4"] == "children"  # not "children a decade later"
+
+
+def test_a_part_of_a_whole_counts_the_words_after_the_whole(tmp_path):
+    counted = counted_in(tmp_path, "Pirates boarded 7 of 12 tankers seized last year.\n")
+    assert counted["7"] == "of tankers seized"

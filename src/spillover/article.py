@@ -524,7 +524,10 @@ def _parse_date(line: str) -> dt.date | None:
 def _header(
     text: str, blocks: list[tuple[int, int]]
 ) -> tuple[Span | None, Span | None, Span | None, dt.date | None, list[tuple[int, int]]]:
-    """Title, byline and dateline: the short lines before the first paragraph, when present."""
+    """Title, byline and dateline: the short lines before the first paragraph, when present.
+    A short line that is none of them (a third line that is no date once a byline is taken:
+    "Staff correspondent", "2003 - first crew") is given back to the body as a block of its own,
+    so no line of the article is lost."""
     header_lines = []
     rest = list(blocks)
     # The header is made of short blocks/lines (one sentence, no closing full stop) before the body.
@@ -548,6 +551,9 @@ def _header(
             dateline, published = line, parsed
         elif byline is None:
             byline = line
+    unassigned = [line for line in header_lines[1:] if line not in (byline, dateline)]
+    if unassigned:
+        rest = sorted([*unassigned, *rest])
     return span(title), span(byline), span(dateline), published, rest
 
 

@@ -596,7 +596,13 @@ _NAME_BEFORE = re.compile(
     r"(?:\b(?P<named>(?i:known\s+as|called|named|dubbed|titled))\s+)?\b(?P<word>[A-Z][a-z]+)\s$"
 )
 _PLAN_WORDS = _word_set("Vision Agenda Horizon Expo Strategy")
+_OPENING_QUOTES = frozenset("“‘\"'")
+# The rest of a quoted term after its number word: "-dash line”", "-state solution'".
+_QUOTED_TERM = re.compile(r"-(?P<word>[A-Za-z]+)(?:[\s-][A-Za-z]+){0,3}[”’\"']")
 _MULTI_BEFORE = re.compile(r"(?<![A-Za-z])(?i:multi)-?$")
+# Digits grouped by commas but not in threes ("1,00,000", "1000,000"), and the Indian grouping.
+_GROUPED = re.compile(r"(?P<int>\d+(?:,\d+)+)(?:\.\d+)?(?![\d,]\d|,\d)")
+_INDIAN_GROUPS = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}")
 _NAME_ABBREVIATION = re.compile(r"\s*\(\s*[A-Z]{1,4}-?(?P<n>\d{1,2})\s*\)")
 _OF_PERIOD = re.compile(
     r"\s+of\s+(?:(?i:the)\s+)?(?:\d{4}['’]?s\b|\d{1,2}(?:st|nd|rd|th)[\s-]+(?i:centur)"
@@ -1278,8 +1284,8 @@ class _Reader:
 
     def decade_range(self, hit: _Hit) -> _Hit:
         """'1990s-2011', 'the 1960s to the 1980s', 'the 1990s until 2010', 'between the mid-1980s
-        and mid-1990s': from a decade to a year or another decade (early/mid/late narrowing
-        either end), as one mention."""
+        and mid-1990s', 'from the 19th century to 1914': from a decade or a century to a year or
+        a decade (early/mid/late narrowing either end), as one mention."""
         join = _DECADE_JOIN.match(self.text, hit.end)
         if join is None:
             return hit
@@ -1401,6 +1407,10 @@ class _Reader:
         digits = match.group("num")
         if len(digits.split(".")[0].replace(",", "")) > MAX_DIGITS:
             return _skip(i, match.end())  # a run of digits, not a figure: its float would be inf
+        if self.text[match.end() : match.end() + 1] == ",":
+            grouped = self.irregular_groups(i, match)
+            if grouped is not None:
+                return grouped
         value = _number(digits)
         if match.group("neg"):
             value = -value
@@ -1410,6 +1420,38 @@ class _Reader:
             return None
         plain = digits if not sign and not match.group("neg") else ""
         return self.finish_quantity(hit, plain)
+
+    def irregular_groups(self, i: int, match: re.Match) -> _Hit | None:
+        """Digits grouped by commas other than in threes, the last group of three: grouped the
+        Indian way ("1,00,000" is a lakh, "2,50,00,000" 2.5 crore) they are read with the commas
+        dropped; otherwise ("1000,000", a slip for 100,000 or 1,000,000) the figure is kept as
+        one count whose number is not read, with a note. Other runs ("1,2,3", "1999,2000") are
+        left to the other rules."""
+        grouped = _GROUPED.match(self.text, match.start("num"))
+        if (
+            grouped is None
+            or grouped.end() <= match.end()  # grouped in threes, read already ("100,000,")
+            or len(grouped.group("int").split(",")[-1]) != 3
+            or match.group("neg")
+        ):
+            return None
+        digits, currency = grouped.group(), _SIGNS.get(match.group("sign") or "", "")
+        if len(digits.split(".")[0].replace(",", "")) > MAX_DIGITS:
+            return _skip(i, grouped.end())
+        indian = _INDIAN_GROUPS.fullmatch(grouped.group("int")) is not None
+        value = _number(digits) if indian else NAN
+        hit = self.quantity_tail(i, grouped.end(), value, currency)
+        if hit is None:
+            return None
+        hit = self.qualify(hit)
+        if indian:
+            hit.note = _join_note(hit.note, f"{digits}: digits grouped the Indian way (lakh, crore)")
+        else:
+            hit.low = hit.high = NAN
+            hit.note = _join_note(
+                hit.note, f"{digits}: digits grouped irregularly (a slip?); the number is not read"
+            )
+        return hit
 
     def quantity_tail(self, start: int, end: int, value: float, currency: str) -> _Hit | None:
         """What follows a number: a scale, a unit or currency, half, a range to a second number."""
@@ -1907,6 +1949,8 @@ class _Reader:
         match = _WORDS_NUMBER.match(self.text, start)
         if match is None or (match.group().lower() == "one" and self.not_one(start, match.end())):
             return None
+        if self.quoted_term(start, match.end()):
+            return _skip(start, match.end())  # a term in quotation marks: the “nine-dash line”
         if self.text[start].isupper() and not self.sentence_start(start):
             follows = self.word_after(match.end())[0]
             if follows[:1].isupper():
@@ -1917,6 +1961,19 @@ class _Reader:
             return self.qualify(plain)
         hit = self.quantity_tail(start, match.end(), value, "")
         return self.finish_quantity(hit) if hit is not None else None
+
+    def quoted_term(self, start: int, end: int) -> bool:
+        """A number word that opens a quotation and is hyphenated to the word after it, the
+        quotation closing within a few words: a coined term the text names, not a count (the
+        “two-state solution”, a ‘three-strikes’ law). A unit after the hyphen still makes a
+        figure (the “five-year plan” states five years)."""
+        text = self.text
+        if start == 0 or text[start - 1] not in _OPENING_QUOTES:
+            return False
+        if start >= 2 and not (text[start - 2].isspace() or text[start - 2] in "([—–-"):
+            return False  # a quotation mark that closes a word, not one that opens a quotation
+        term = _QUOTED_TERM.match(text, end)
+        return term is not None and not {term.group("word"), term.group("word").lower()} & _UNITS.keys()
 
     def multi_scale(self, start: int, i: int, lower: str) -> _Hit:
         """'a multi-million dollar deal', 'multibillion-euro': at least two of the scale, with
@@ -2062,7 +2119,8 @@ class _Reader:
             )
             hit.precision, hit.rule = "year", "century"
             hit.note = f"the {n}{_suffix(n)} century read as {first}-{first + 99}"
-            return self.decade_prefix(hit, first, span=100)
+            # "between the early 20th century and the 1950s": to a later decade or year, as one
+            return self.decade_range(self.decade_prefix(hit, first, span=100))
         of_month = _OF_MONTH.match(text, end)
         if of_month is not None and n <= 31:
             start = i
@@ -3007,9 +3065,9 @@ def _header(article: Article) -> list[Span]:
 
 def _unread(article: Article, read: list[Span]) -> list[Span]:
     """Stretches of text that neither the header lines, the paragraphs nor an omission (a
-    footer) hold: a fourth short line before the body ("2003 - first manned flight" after a
-    title, a byline and a line that is no date), which would otherwise be dropped unread.
-    Each is read as a region of its own."""
+    footer) hold, each read as a region of its own: a safety net, as the article reader now
+    gives a short line that is no header line back to the body ("2003 - first manned flight"
+    after a title, a byline and a line that is no date), so that nothing is dropped unread."""
     covered = sorted([*read, *article.omitted], key=lambda span: span.start)
     gaps, position = [], 0
     for span in [*covered, Span(len(article.text), len(article.text), "")]:

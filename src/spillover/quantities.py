@@ -88,6 +88,9 @@ _LINKS = frozenset({"in", "of", "on"})
 _ARTICLES = frozenset({"a", "an", "the"})  # kept after a link: "a third of the wells"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _MAX_WORDS = 4
+# What the words before a number do not reach across: another number, a bracket, a colon.
+_BEFORE_BREAK = re.compile(r"[\d;:()\[\]\"“”—–]|\s-\s")
+_OF = re.compile(r"\s+of\s+")
 # Nouns that make a count a count of people (plural and collective forms of everyday English).
 PEOPLE_NOUNS = frozenset(
     [
@@ -130,6 +133,7 @@ PEOPLE_NOUNS = frozenset(
         "victims",
         "casualties",
         "wounded",
+        "displaced",
         "injured",
         "survivors",
         "voters",
@@ -191,27 +195,65 @@ COLUMNS = ["mention_id", "quote", "start", "end", "measure", "counted", "value",
 
 def counted_words(text: str, end: int, sentence_end: int, start: int = 0, sentence_start: int = 0) -> str:
     """The words a number counts: the phrase after it ("people evacuated"), or, when nothing
-    follows, the words before it ("a population of")."""
-    after, cursor = [], end
-    for match in _WORD.finditer(text, end, max(end, sentence_end)):
-        if re.search(r"[.,;:!?()\[\]\"“”—–]", text[cursor : match.start()]):
+    follows, the words before it ("a population of"). Neither reaches across another number
+    written in digits: the phrase after stops at one ("8 in the late 1970s" is not "in the
+    late s"), and so do the words before. quantities_table also keeps them off the words of the
+    mentions around (see there)."""
+    after = _phrase_after(text, end, sentence_end)
+    if after:
+        return " ".join(m.group() for m in after)
+    floor = max(sentence_start, start - 60)
+    before = list(_WORD.finditer(text, floor, start))
+    kept, cursor = [], start
+    for match in before[:-4:-1]:
+        if _BEFORE_BREAK.search(text, match.end(), cursor):
             break
-        word = match.group()
-        lower = word.lower()
-        after_link = bool(after) and after[-1].lower() in _LINKS and lower in _ARTICLES
+        if match.group().lower() not in _STOP:
+            kept.append(match.group())
+        cursor = match.start()
+    return " ".join(reversed(kept))
+
+
+def _phrase_after(text: str, end: int, sentence_end: int) -> list[re.Match]:
+    """The words right after a number that it counts (see counted_words)."""
+    after: list[re.Match] = []
+    cursor = end
+    for match in _WORD.finditer(text, end, max(end, sentence_end)):
+        gap = text[cursor : match.start()]
+        if re.search(r"[.,;:!?()\[\]\"“”—–]", gap) or (
+            re.search(r"\d", gap) and [m.group().lower() for m in after] != ["of"]
+        ):
+            break  # another number, unless it is the whole of which this is a part ("9 of 11 ships")
+        lower = match.group().lower()
+        after_link = bool(after) and after[-1].group().lower() in _LINKS and lower in _ARTICLES
         if (lower in _STOP and not after_link) or (lower in _LINKS and len(after) >= _MAX_WORDS - 1):
             break
-        after.append(word)
+        after.append(match)
         cursor = match.end()
         if len(after) >= _MAX_WORDS:
             break
-    while after and after[-1].lower() in _LINKS:
+    while after and after[-1].group().lower() in _LINKS:
         after.pop()
-    if after:
-        return " ".join(after)
-    before = [m.group() for m in _WORD.finditer(text, max(sentence_start, start - 60), start)]
-    kept = [w for w in before[-3:] if w.lower() not in _STOP]
-    return " ".join(kept)
+    return after
+
+
+def _bounds(text: str, spans: list[tuple[int, int]], index: int, m: object) -> tuple[int, int, int]:
+    """Where the words a mention counts may lie, as (sentence_end, start, sentence_start) for
+    counted_words: within its sentence, before the next mention, and after the previous one and
+    the words that one counts ("more than 1,100 deaths and displaced hundreds of thousands":
+    "deaths" are the 1,100's, so the hundreds of thousands count "displaced")."""
+    start, end = int(m.start), int(m.end)  # type: ignore[attr-defined]
+    sentence_start, sentence_end = int(m.sentence_start), int(m.sentence_end)  # type: ignore[attr-defined]
+    following = index + 1
+    if following < len(spans) and _OF.fullmatch(text, end, spans[following][0]):
+        following += 1  # "9 of 11 ships": the ships are counted after the whole
+    if following < len(spans) and spans[following][0] < sentence_end:
+        sentence_end = max(end, spans[following][0])
+    if index and spans[index - 1][1] > sentence_start:
+        previous_end = spans[index - 1][1]
+        phrase = _phrase_after(text, previous_end, start)
+        sentence_start = min(start, phrase[-1].end() if phrase else previous_end)
+    return sentence_end, start, sentence_start
 
 
 def measure_of(kind: str, counted: str) -> str | None:
@@ -250,8 +292,9 @@ def quantities_table(text: str, mentions: pd.DataFrame) -> pd.DataFrame:
     masses in tonnes, volumes in litres, speeds in km/h, temperatures in °C, power in MW,
     energy in GWh)."""
     rows = []
-    for m in mentions.itertuples(index=False):
-        counted = counted_words(text, int(m.end), int(m.sentence_end), int(m.start), int(m.sentence_start))
+    spans = list(zip(mentions["start"].astype(int), mentions["end"].astype(int), strict=True))
+    for index, m in enumerate(mentions.itertuples(index=False)):
+        counted = counted_words(text, int(m.end), *_bounds(text, spans, index, m))
         measure = measure_of(m.kind, counted)
         if measure is None:
             continue

@@ -301,6 +301,36 @@ TEXTS = [
         "military and security",
     ),
     ("eu-space", "2026-01-22", "ee", "Space", "Key space-program milestones", None, "chronology"),
+    # Held out, tenth round: truth written, then scored once, after the ninth round's fixes.
+    ("iran-history", "2026-01-22", "ir", "Introduction", "Background", None, "history"),
+    (
+        "poland-economy",
+        "2021-07-01",
+        "pl",
+        "Economy",
+        "Economic overview",
+        "Poland's economy: an overview",
+        "economic overview",
+    ),
+    (
+        "argentina-demography",
+        "2021-07-01",
+        "ar",
+        "People and Society",
+        "Demographic profile",
+        None,
+        "demography",
+    ),
+    (
+        "indonesia-military",
+        "2026-01-22",
+        "id",
+        "Military and Security",
+        "Military - note",
+        "Indonesia's armed forces",
+        "military and security",
+    ),
+    ("turkey-space", "2026-01-22", "tu", "Space", "Key space-program milestones", None, "chronology"),
 ]
 
 
