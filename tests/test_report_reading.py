@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_tools import open_everything, open_offline
+from browser_tools import charts_drawn, open_everything, open_offline
 from playwright.sync_api import Page
 
 from spillover import params, paths
@@ -59,6 +59,38 @@ def open_report(browser, index: Path, width: int, height: int | None = None) -> 
     return page, problems["network"]
 
 
+# Puts a page back as it opened: each folded part as it was, the code hidden, the top in view.
+AS_OPENED = """initial => {
+  document.querySelectorAll('details').forEach((d, i) => { d.open = initial[i]; });
+  if (document.body.classList.contains('show-code')) document.getElementById('toggle-code').click();
+  window.scrollTo(0, 0);
+}"""
+
+
+@pytest.fixture(scope="module")
+def pages(browser, report):  # noqa: ANN001
+    """The report opened once at each width (network blocked, no console error), shared by the
+    tests that read it without clicking through it: each takes its page with `as_opened` (a page
+    load costs seconds; putting the folds back costs nothing). Yields {width: (page, blocked)}."""
+    _, index = report
+    opened = {}
+    for width in WIDTHS:
+        page, blocked = open_report(browser, index, width)
+        initial = page.evaluate("() => [...document.querySelectorAll('details')].map(d => d.open)")
+        opened[width] = (page, blocked, initial)
+    yield opened
+    for page, _, _ in opened.values():
+        page.context.close()
+
+
+def as_opened(pages: dict, width: int) -> Page:
+    """The shared page at `width`, put back as it opened."""
+    page, _, initial = pages[width]
+    page.evaluate(AS_OPENED, initial)
+    charts_drawn(page)
+    return page
+
+
 def shoot(page: Page, name: str, full_page: bool = False) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
@@ -89,10 +121,10 @@ WIDER_THAN_THE_PAGE = """(width) => [
 
 
 @in_browser
-def test_the_finding_and_the_masthead_are_on_the_first_screen(browser, report):
-    name, index = report
+def test_the_finding_and_the_masthead_are_on_the_first_screen(report, pages):
+    name, _ = report
     for width, height in WIDTHS.items():
-        page, blocked = open_report(browser, index, width)
+        page, blocked = as_opened(pages, width), pages[width][1]
         assert blocked == []
         shoot(page, f"{name}-{width}")
         shoot(page, f"{name}-{width}-full", full_page=True)
@@ -112,27 +144,25 @@ def test_the_finding_and_the_masthead_are_on_the_first_screen(browser, report):
         else:  # an article nobody annotated says what it holds and what was checked
             lede = page.inner_text("#lede")
             assert "It states" in lede and "Checked automatically" in lede
-        page.context.close()
 
 
 @in_browser
-def test_a_phone_gets_nothing_wider_than_its_screen(browser, report):
-    name, index = report
-    page, _ = open_report(browser, index, 390)
+def test_a_phone_gets_nothing_wider_than_its_screen(report, pages):
+    name, _ = report
+    page = as_opened(pages, 390)
     assert not page.evaluate("document.getElementById('toc-box').open")  # the contents are folded
     for state in ("as it opens", "every part opened"):
         if state == "every part opened":
             open_everything(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("innerWidth")
         assert page.evaluate(WIDER_THAN_THE_SCREEN) == [], f"{name}, {state}"
-    page.context.close()
 
 
 @in_browser
-def test_every_chart_title_fits_its_chart(browser, report):
-    name, index = report
+def test_every_chart_title_fits_its_chart(report, pages):
+    name, _ = report
     for width in WIDTHS:
-        page, _ = open_report(browser, index, width)
+        page = as_opened(pages, width)
         open_everything(page)
         plots = page.locator("figure.chart .plot")
         assert plots.count() >= 2
@@ -147,14 +177,13 @@ def test_every_chart_title_fits_its_chart(browser, report):
                 and title["y"] >= svg["y"] - 1
             )
             assert inside, f"the title of chart {i} of {name} leaves its chart at {width} px"
-        page.context.close()
 
 
 @in_browser
-def test_every_quote_column_is_first_and_on_screen(browser, report):
-    name, index = report
+def test_every_quote_column_is_first_and_on_screen(report, pages):
+    name, _ = report
     for width in WIDTHS:
-        page, _ = open_report(browser, index, width)
+        page = as_opened(pages, width)
         open_everything(page)
         tables = page.locator("table.data")
         with_quotes = 0
@@ -174,7 +203,6 @@ def test_every_quote_column_is_first_and_on_screen(browser, report):
             # no internal ids as visible cells
             assert "figure id" not in table.locator("thead").inner_text().lower()
         assert with_quotes >= 1
-        page.context.close()
 
 
 @in_browser
@@ -236,9 +264,8 @@ def test_a_quote_link_lands_with_context_and_leads_back(browser, report):
 
 
 @in_browser
-def test_code_is_behind_one_button(browser, report):
-    name, index = report
-    page, _ = open_report(browser, index, 1280)
+def test_code_is_behind_one_button(pages):
+    page = as_opened(pages, 1280)
     assert page.locator("details.code").count() == 0
     code = page.locator(".code").first
     assert not code.is_visible()
@@ -246,21 +273,21 @@ def test_code_is_behind_one_button(browser, report):
     assert page.locator(".code a, .code summary, .code [tabindex]").count() == 0
     page.click("#toggle-code")
     assert code.is_visible()
-    page.context.close()
+    page.click("#toggle-code")
+    assert not code.is_visible()
 
 
 @in_browser
-def test_the_page_is_a_fraction_of_its_full_length(browser, report):
+def test_the_page_is_a_fraction_of_its_full_length(report, pages):
     """Folded, the page is much shorter than with every part open (the long tables, the article
     and the secondary charts are a click away); the heights are printed."""
-    name, index = report
+    name, _ = report
     heights = {}
     for width in WIDTHS:
-        page, _ = open_report(browser, index, width)
+        page = as_opened(pages, width)
         folded = page.evaluate("document.body.scrollHeight")
         open_everything(page)
         heights[width] = (folded, page.evaluate("document.body.scrollHeight"))
-        page.context.close()
     print(f"\n{name}: document.body.scrollHeight folded / every part open: {heights}")
     if name == "seed":
         folded, full = heights[1280]

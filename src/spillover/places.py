@@ -36,7 +36,7 @@ import functools
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -81,6 +81,8 @@ class _City:
 
 def _ascii(text: str) -> str:
     """ "Malé" -> "Male": the letters without their accents."""
+    if text.isascii():  # most names: nothing to strip (the index is built from ~150,000 of them)
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -116,24 +118,24 @@ def _cities() -> dict[str, tuple[_City, ...]]:
         name = str(record["name"])
         capital = (record["countrycode"], _ascii(name)) in capitals
         population = int(record["population"] or 0)
-        names = {name: False, _ascii(name): False}
-        if capital or population >= ANY_POPULATION:
-            for other in record.get("alternatenames") or []:
-                if other not in names and _looks_like_a_name(other):
-                    names[other] = True
-        for found, alternate in names.items():
-            if not _looks_like_a_name(found):
-                continue
-            city = _City(
-                name,
-                float(record["latitude"]),
-                float(record["longitude"]),
-                population,
-                str(record["countrycode"]),
-                capital,
-                alternate,
-            )
+        city = _City(
+            name,
+            float(record["latitude"]),
+            float(record["longitude"]),
+            population,
+            str(record["countrycode"]),
+            capital,
+            False,
+        )
+        for found in {name, _ascii(name)}:
             index.setdefault(found, []).append(city)
+        if capital or population >= ANY_POPULATION:
+            # Every name is indexed; whether it looks like a name is asked only of those the text
+            # holds (`named` in `_city_rows`): asking it of all ~150,000 took most of a second.
+            by_other = replace(city, alternate=True)
+            for other in dict.fromkeys(record.get("alternatenames") or []):
+                if other not in (name, _ascii(name)):
+                    index.setdefault(other, []).append(by_other)
     return {name: tuple(found) for name, found in index.items()}
 
 
@@ -227,6 +229,11 @@ def _city_rows(
 ) -> list[dict]:
     """The cities the paragraphs name, one row each (`taken`: the spans of the countries' names)."""
     index = _cities()
+
+    def named(name: str) -> tuple[_City, ...]:
+        found = index.get(name, ())
+        return found if found and _looks_like_a_name(name) else ()
+
     _, by_iso = _countries()
     named_iso = {row["iso"] for row in countries if row["iso"]}
     rows: dict[tuple[str, str], dict] = {}
@@ -247,9 +254,10 @@ def _city_rows(
                     quote = quote[:-2]
                 end = start + len(quote)
                 plain = quote if quote.isascii() else _ascii(quote)
-                if quote not in index and plain not in index:
+                cities = named(quote) or named(plain)
+                if not cities:
                     continue
-                chosen = _choose(index.get(quote) or index[plain], named_iso)
+                chosen = _choose(cities, named_iso)
                 if (
                     chosen is not None
                     and _why_not(text, start, end, quote, chosen[0], lower_words, taken, named_inside) is None
