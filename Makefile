@@ -92,17 +92,16 @@ report: $(STAMP) ## render ARTICLE (default: the seed) into OUT (default: report
 	@$(BIN)/spillover render --article "$$ARTICLE" --out "$$OUT" $(TABLES_OPTION) $(PARAMS)
 
 # Tests run on TEST_WORKERS processes (pytest-xdist; default: one per core), each module (and each
-# notebook's cells) kept together on one worker, the heaviest modules first (conftest.py); each
-# worker has a render cache of its own.
+# notebook's cells) kept together on one worker; each worker has a render cache of its own.
 TEST_WORKERS ?= auto
 test: $(STAMP) ## run every test (unit, notebooks with nbval, browser); prints the ten slowest
-	@$(BIN)/ruff check src tests benchmarks classroom conftest.py
+	@$(BIN)/ruff check src tests benchmarks classroom
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --durations=10 $(PYTEST_ARGS)
 
 # The inner loop: tests/ only (no nbval on notebooks/), without the tests marked slow (full
 # renders with real kernels) or browser (headless Chromium).
 test-quick: $(STAMP) ## ruff and the unit tests: no nbval on notebooks/, no browser tests, no full renders
-	@$(BIN)/ruff check src tests benchmarks classroom conftest.py
+	@$(BIN)/ruff check src tests benchmarks classroom
 	@$(BIN)/python -m pytest tests -m "not slow and not browser" -n $(TEST_WORKERS) --dist loadscope --durations=10 $(PYTEST_ARGS)
 
 lab: $(STAMP) ## start JupyterLab in the project folder; students work in classroom-work/ (copied once); Ctrl-C stops it
