@@ -6,6 +6,7 @@ import argparse
 import io
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -179,3 +180,24 @@ def test_failing_tables_leave_existing_tables_untouched(outcomes: dict[str, Outc
     assert len(outcome.before) >= 7  # the tables and datapackage.json of the seed
     assert _snapshot(outcome.folder / "out") == outcome.before
     assert list((outcome.folder / "out").glob(".spillover/staging-*")) == []
+
+
+def test_library_log_records_add_no_line_to_the_one_line_error(tmp_path: Path):
+    """A library's log record on the way to an error (nbclient logs a kernel that died as Ctrl-C
+    stopped it) is not printed beside spillover's one line; with --debug it is."""
+    script = (
+        "import logging, sys\n"
+        "from spillover import cli\n"
+        "from spillover.errors import InputError\n"
+        "def run(args):\n"
+        "    logging.getLogger('nbclient').error('Kernel died before replying to kernel_info')\n"
+        "    raise InputError('article not found: x (check the path)')\n"
+        "cli.run = run\n"
+        "sys.exit(cli.main(sys.argv[1:]))\n"
+    )
+    command = [sys.executable, "-c", script, "render"]
+    quiet = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert quiet.returncode == 2
+    assert quiet.stderr.splitlines() == ["spillover: error: article not found: x (check the path)"]
+    loud = subprocess.run([*command, "--debug"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert "Kernel died before replying" in loud.stderr

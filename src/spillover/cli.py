@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import logging
 import os
 import signal
 import sys
@@ -241,6 +242,11 @@ def _terminate(signum: int, frame: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    if not debug:
+        # Libraries log what the one-line message already says (nbclient: "Kernel died before
+        # replying" when Ctrl-C stops a kernel as it starts); their records are dropped, not
+        # printed by logging's last-resort handler. --debug lets them through.
+        logging.getLogger().addHandler(logging.NullHandler())
     signal.signal(signal.SIGTERM, _terminate)
     try:
         return run(build_parser().parse_args(argv))
