@@ -237,13 +237,14 @@ def _phrase_after(text: str, end: int, sentence_end: int) -> list[re.Match]:
     return after
 
 
-def _bounds(text: str, spans: list[tuple[int, int]], index: int, m: object) -> tuple[int, int, int]:
+def _bounds(
+    text: str, spans: list[tuple[int, int]], index: int, sentence_start: int, sentence_end: int
+) -> tuple[int, int, int]:
     """Where the words a mention counts may lie, as (sentence_end, start, sentence_start) for
     counted_words: within its sentence, before the next mention, and after the previous one and
     the words that one counts ("more than 1,100 deaths and displaced hundreds of thousands":
     "deaths" are the 1,100's, so the hundreds of thousands count "displaced")."""
-    start, end = int(m.start), int(m.end)  # type: ignore[attr-defined]
-    sentence_start, sentence_end = int(m.sentence_start), int(m.sentence_end)  # type: ignore[attr-defined]
+    start, end = spans[index]
     following = index + 1
     if following < len(spans) and _OF.fullmatch(text, end, spans[following][0]):
         following += 1  # "9 of 11 ships": the ships are counted after the whole
@@ -294,7 +295,8 @@ def quantities_table(text: str, mentions: pd.DataFrame) -> pd.DataFrame:
     rows = []
     spans = list(zip(mentions["start"].astype(int), mentions["end"].astype(int), strict=True))
     for index, m in enumerate(mentions.itertuples(index=False)):
-        counted = counted_words(text, int(m.end), *_bounds(text, spans, index, m))
+        bounds = _bounds(text, spans, index, int(m.sentence_start), int(m.sentence_end))
+        counted = counted_words(text, int(m.end), *bounds)
         measure = measure_of(m.kind, counted)
         if measure is None:
             continue
