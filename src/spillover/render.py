@@ -46,7 +46,7 @@ CELL_TIMEOUT = 600
 FAILED = paths.ROOT / ".cache" / "failed"
 KERNEL = "python3"
 # The kernel's own start-up warnings (e.g. about TCP transport) are noise to the user.
-KERNEL_ARGUMENTS = ["--log-level=CRITICAL"]
+KERNEL_ARGUMENTS = ["--log-level=CRITICAL", "--HistoryManager.enabled=False"]
 # Metadata that papermill and nbclient stamp with times; removed so outputs are reproducible.
 _VOLATILE_CELL_METADATA = ("execution", "papermill")
 
@@ -172,6 +172,7 @@ def run_notebook(
             log_output=False,
             execution_timeout=timeout,
             extra_arguments=KERNEL_ARGUMENTS,
+            shutdown_kernel="immediate",
         )
     except papermill.PapermillExecutionError as error:
         kept = _keep_failed(output, source)
