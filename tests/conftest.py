@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -108,13 +111,84 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def seed_report_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """index.html of one render of the seed article (with the cache), shared by the tests that
-    only read a report."""
-    from spillover.render import render_report
+RENDER_TIMEOUT = 900  # a hang guard only: a busy machine may take minutes
 
-    return render_report(out=tmp_path_factory.mktemp("seed-report") / "report")
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder common to every pytest-xdist worker of this run (the parent of their own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _adopt_entries(entries: Path) -> None:
+    """Copy verified cache entries into this worker's cache (those it lacks), each moved into
+    place in one rename, as the cache stores its own."""
+    from spillover import cache
+
+    for entry in sorted(entries.iterdir()):
+        if (cache.CACHE / entry.name).exists():
+            continue
+        scratch = cache.scratch("adopted")
+        try:
+            shutil.copytree(entry, scratch / entry.name)
+            os.replace(scratch / entry.name, cache.CACHE / entry.name)
+        except OSError:  # another thread adopted it first
+            pass
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def shared_report(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """shared_report(article, jobs=0) renders an article as a user would (`spillover render`),
+    once for the whole run, and returns the index.html of that report, which tests only read.
+
+    A cold render costs seconds of kernels a chapter. Under pytest-xdist the first worker to ask
+    renders, holding a lock; the others wait for it, then copy its cache entries (verified as
+    any entry is) into their own cache: their own renders of that article are then warm, as if
+    they had rendered it themselves."""
+    from spillover import cache, params, render
+
+    root = _run_folder(tmp_path_factory) / "shared-reports"
+    root.mkdir(exist_ok=True)
+
+    def get(article: Path, jobs: int = 0) -> Path:
+        article = Path(article).resolve()
+        name = f"{article.stem}-{hashlib.sha256(str(article).encode()).hexdigest()[:12]}"
+        folder, failed = root / name, root / name / "failed.txt"
+        with open(root / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (folder / "entries").is_dir() and not failed.exists():
+                folder.mkdir(exist_ok=True)
+                result = subprocess.run(
+                    [sys.executable, "-m", "spillover", "render", "--article", str(article)]
+                    + ["--out", str(folder / "report"), *(["--jobs", str(jobs)] if jobs else [])],
+                    capture_output=True,
+                    text=True,
+                    cwd=paths.ROOT,
+                    timeout=RENDER_TIMEOUT,
+                )
+                if result.returncode != 0:
+                    failed.write_text(f"exit {result.returncode}: {result.stderr}", encoding="utf-8")
+                else:
+                    jobs_, tables_key = render.plan(article, params.validate({}))
+                    for key in [*(job.key for job in jobs_), tables_key]:
+                        if (cache.CACHE / key).is_dir():  # a chapter left out has none
+                            shutil.copytree(cache.CACHE / key, folder / "entries.tmp" / key)
+                    os.replace(folder / "entries.tmp", folder / "entries")
+        if failed.exists():
+            pytest.fail(f"spillover render --article {article}: {failed.read_text(encoding='utf-8')}")
+        _adopt_entries(folder / "entries")
+        return folder / "report" / "index.html"
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def seed_report_index(shared_report: Callable[..., Path]) -> Path:
+    """index.html of one render of the seed article (through the cache), shared by the tests
+    that only read a report; it also warms this worker's cache for the seed."""
+    return shared_report(paths.DEFAULT_ARTICLE)
 
 
 @pytest.fixture(scope="session")

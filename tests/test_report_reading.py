@@ -26,7 +26,6 @@ from playwright.sync_api import Page
 from spillover import params, paths
 from spillover.article import read_article
 from spillover.lede import lede_html, masthead_html
-from spillover.render import render_report
 from spillover.report import table_html, tables_entry
 
 SHOTS = paths.ROOT / ".cache" / "test-artifacts" / "report-screenshots"  # reports/ belongs to renders
@@ -42,13 +41,11 @@ def in_browser(test):
 
 
 @pytest.fixture(scope="module", params=["seed", "kenya-history"])
-def report(request, tmp_path_factory, seed_report_index) -> tuple[str, Path]:  # noqa: ANN001
+def report(request, shared_report) -> tuple[str, Path]:  # noqa: ANN001
     """(name, index.html) of the seed's report and of an unannotated article's."""
     if request.param == "seed":
-        return request.param, seed_report_index
-    out = tmp_path_factory.mktemp(request.param) / "report"
-    article = paths.ROOT / "tests" / "articles" / f"{request.param}.txt"
-    return request.param, render_report(article, out)
+        return request.param, shared_report(paths.DEFAULT_ARTICLE)
+    return request.param, shared_report(paths.ROOT / "tests" / "articles" / f"{request.param}.txt")
 
 
 def open_report(browser, index: Path, width: int, height: int | None = None) -> tuple[Page, list[str]]:  # noqa: ANN001

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,40 +16,14 @@ from spillover import geo, paths
 from spillover.findings import article_region
 
 ARTICLES = sorted((paths.ROOT / "tests" / "articles").glob("*.txt"))
-RENDER_TIMEOUT = 900  # a hang guard only
-
-
-def _render(article: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "spillover",
-            "render",
-            "--article",
-            str(article),
-            "--out",
-            str(out),
-            "--jobs",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=paths.ROOT,
-        timeout=RENDER_TIMEOUT,
-    )
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Each unseen article rendered once, side by side."""
-    root = tmp_path_factory.mktemp("unseen")
-    outs = {a.stem: root / a.stem for a in ARTICLES}
+def reports(shared_report) -> dict[str, Path]:  # noqa: ANN001
+    """Each unseen article rendered once (`spillover render`, as a new user would), side by side."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip(outs, pool.map(lambda a: _render(a, outs[a.stem]), ARTICLES), strict=True))
-    for stem, result in results.items():
-        assert result.returncode == 0, f"{stem}: {result.stderr}"
-    return outs
+        indexes = pool.map(lambda article: shared_report(article, jobs=1), ARTICLES)
+        return {article.stem: index.parent for article, index in zip(ARTICLES, indexes, strict=True)}
 
 
 def visible_text(page: str) -> str:

@@ -129,7 +129,7 @@ def run_submission(
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
-    from spillover.render import KERNEL, KERNEL_ARGUMENTS
+    from spillover.render import KERNEL, KERNEL_ARGUMENTS, KERNEL_SHUTDOWN
 
     folder = shutil.copytree(pack.folder, Path(tempfile.mkdtemp(prefix="run-", dir=scratch)) / "pack")
     for cell in nb.cells:
@@ -146,6 +146,7 @@ def run_submission(
         interrupt_on_timeout=True,
         resources={"metadata": {"path": str(folder)}},
         extra_arguments=KERNEL_ARGUMENTS,
+        shutdown_kernel=KERNEL_SHUTDOWN,
     )
     try:
         client.execute()

@@ -46,7 +46,11 @@ CELL_TIMEOUT = 600
 FAILED = paths.ROOT / ".cache" / "failed"
 KERNEL = "python3"
 # The kernel's own start-up warnings (e.g. about TCP transport) are noise to the user.
+# No IPython history: many kernels at once would contend for one history.sqlite, for nothing.
 KERNEL_ARGUMENTS = ["--log-level=CRITICAL", "--HistoryManager.enabled=False"]
+# A kernel is killed once its last cell has replied (every output is in by then): a graceful
+# shutdown waited about 0.8 s a notebook for nothing (benchmarks/README.md).
+KERNEL_SHUTDOWN = "immediate"
 # Metadata that papermill and nbclient stamp with times; removed so outputs are reproducible.
 _VOLATILE_CELL_METADATA = ("execution", "papermill")
 
@@ -172,7 +176,7 @@ def run_notebook(
             log_output=False,
             execution_timeout=timeout,
             extra_arguments=KERNEL_ARGUMENTS,
-            shutdown_kernel="immediate",
+            shutdown_kernel=KERNEL_SHUTDOWN,
         )
     except papermill.PapermillExecutionError as error:
         kept = _keep_failed(output, source)
@@ -644,8 +648,6 @@ def render_report(
                 article, out, values, jobs, True, tables_out, force, cell_timeout, only, refresh
             )
     from spillover import params
-    from spillover.lede import lede_html, masthead_html
-    from spillover.report import tables_entry
 
     article = materialize(article)  # standard input ("-") becomes a file the kernels can read
     values = params.validate(values or {})
@@ -664,6 +666,10 @@ def render_report(
         tables_folder = OutputFolder(tables_out, force=force, allowed=[paths.PROCESSED])
     cache.remove_scratch_of_dead_processes()
     with OutputFolder(out, REPORT_ENTRIES, force=force) as folder:
+        # pandas and the rest are imported once the inputs are known good: a bad one fails at once
+        from spillover.lede import lede_html, masthead_html
+        from spillover.report import tables_entry
+
         staging = folder.staging
         tables_dir = tables_entry(article, values)
         # A chapter with nothing to show for this article is left out, and the page says so.
