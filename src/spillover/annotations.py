@@ -499,10 +499,10 @@ def _kind_of(value: float, unit: str) -> str:
         return "money"
     if not unit:
         return "count"
-    from spillover.units import ureg
+    from spillover.units import registry
 
     try:
-        quantity = ureg.Quantity(1, unit)
+        quantity = registry().Quantity(1, unit)
     except Exception:  # noqa: BLE001 - pint raises several kinds; any of them means "not a unit"
         return "count"  # a word for what is counted ("wars")
     for dimension, kind in (("[length]", "length"), ("[length] ** 2", "area"), ("[time]", "duration")):

@@ -30,13 +30,16 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pint
 
 from spillover.article import Article, Span
 from spillover.errors import InputError
-from spillover.units import ureg
+from spillover.units import registry
+
+if TYPE_CHECKING:
+    import pint
 
 KINDS = (
     "count",
@@ -63,8 +66,8 @@ NAN = math.nan
 
 
 def units() -> pint.UnitRegistry:
-    """The shared unit registry (spillover.units.ureg)."""
-    return ureg
+    """The shared unit registry (spillover.units.registry)."""
+    return registry()
 
 
 @dataclass(frozen=True)

@@ -34,16 +34,18 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 import pandas as pd
-import pint
 
 from spillover import paths, schema
 from spillover.article import read_mapping
 from spillover.errors import InputError
-from spillover.units import ureg
+from spillover.units import registry
+
+if TYPE_CHECKING:
+    import pint
 
 #: Units used by the annotations and the Factbook table, spelled for pint.
 UNIT_ALIASES: dict[str, str] = {
@@ -76,8 +78,10 @@ CLAIM_FIELDS = frozenset({"value", "quote", "other"})
 
 def quantity(value: float, unit: str) -> pint.Quantity:
     """`value` in `unit` ("km", "mi", "people", "percent", "fraction", "sq km"...) as pint."""
+    import pint
+
     try:
-        return ureg.Quantity(float(value), UNIT_ALIASES.get(unit, unit))
+        return registry().Quantity(float(value), UNIT_ALIASES.get(unit, unit))
     except (pint.errors.PintError, AttributeError, TypeError, ValueError) as error:
         raise InputError(f"unknown unit {unit!r} for value {value!r}") from error
 
@@ -119,11 +123,13 @@ def fmt_value(value: float, unit: str) -> str:
 
 def _short_unit(unit: str) -> str:
     """A length unit as its symbol ("kilometer" -> "km"), as a reader writes it in a sentence."""
+    import pint
+
     try:
-        parsed = ureg.Unit(unit)
+        parsed = registry().Unit(unit)
     except (pint.UndefinedUnitError, ValueError, TypeError):
         return unit
-    return f"{parsed:~}" if parsed.dimensionality == ureg.km.dimensionality else unit
+    return f"{parsed:~}" if parsed.dimensionality == registry().km.dimensionality else unit
 
 
 # --------------------------------------------------------------------------- the checks file
@@ -711,6 +717,8 @@ def _within(rel: float, tolerance: Tolerance) -> str:
 
 def _to(check: Check, q: pint.Quantity, units: pint.Unit) -> pint.Quantity:
     """`q` in `units`, or an InputError naming the check."""
+    import pint
+
     try:
         return q.to(units)
     except pint.DimensionalityError:
@@ -721,7 +729,7 @@ def _to(check: Check, q: pint.Quantity, units: pint.Unit) -> pint.Quantity:
 
 def _ratio(check: Check, fig: _Figure, value: _Value) -> float:
     """figure / reference as a plain number, or an InputError naming the check."""
-    return _to(check, fig.q / value.q, ureg.dimensionless).magnitude
+    return _to(check, fig.q / value.q, registry().dimensionless).magnitude
 
 
 def _judged(rel: float, tolerance: Tolerance) -> str:
@@ -840,7 +848,7 @@ def _proportion(check: Check, fig: _Figure, value: _Value) -> tuple[str, str]:
     """(comparison, sentence) for the check's `compute`: share, ratio or portion."""
     quoted = f"the article's {fig.quoted}"
     if check.compute == "portion":
-        share = _to(check, fig.q, ureg.dimensionless).magnitude
+        share = _to(check, fig.q, registry().dimensionless).magnitude
         amount = fmt_value((share * value.q).to(value.q.units).magnitude, value.unit)
         return amount, f"{quoted} of {value.label} ({value.text}) would be {amount}"
     ratio = _ratio(check, fig, value)
@@ -870,7 +878,7 @@ def _lower_bound_row(check: Check, fig: _Figure, value: _Value) -> dict[str, obj
     assert check.reference is not None and check.tolerance is not None
     rel = relative_difference(_to(check, fig.q, value.q.units), value.q)
     above = rel >= -check.tolerance.value
-    is_length = value.q.dimensionality == ureg.km.dimensionality
+    is_length = value.q.dimensionality == registry().km.dimensionality
     more, less = ("longer", "shorter") if is_length else ("larger", "smaller")
     why = check.note or (MEASURED_LOWER_BOUND if check.reference.border else "")
     return _row(
@@ -951,7 +959,7 @@ def _matches(fig: _Figure, candidates: list[_Candidate], tolerance: float) -> li
 
 
 def _is_length(q: pint.Quantity) -> bool:
-    return q.dimensionality == ureg.km.dimensionality
+    return q.dimensionality == registry().km.dimensionality
 
 
 def _follows(ins: _Inputs, cand: _Candidate, claimed: tuple[str, str]) -> bool:
