@@ -195,3 +195,15 @@ def seed_report_index(shared_report: Callable[..., Path]) -> Path:
 def hostile_article() -> str:
     """The text of an article full of markup and script (see HOSTILE_ARTICLE_TEXT)."""
     return HOSTILE_ARTICLE_TEXT
+
+
+@pytest.fixture(scope="session")
+def hostile_report_index(
+    shared_report: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """index.html of the hostile article's report (`spillover render`), rendered once for the run."""
+    article = _run_folder(tmp_path_factory) / "hostile.txt"
+    draft = article.with_name(f"hostile-{os.getpid()}.txt")  # every worker writes the same bytes
+    draft.write_text(HOSTILE_ARTICLE_TEXT, encoding="utf-8")
+    os.replace(draft, article)
+    return shared_report(article)

@@ -432,11 +432,8 @@ def test_interrupt_half_way_keeps_the_previous_report(
 # --- unusual articles that must give a correct report -------------------------------------------
 
 
-def test_article_with_html_and_script_renders_escaped(tmp_path: Path, scratch_cache, hostile_article: str):
-    article = _write(tmp_path / "hostile.txt", hostile_article)
-    out = tmp_path / "report"
-    render_ok(out, "--article", article)
-    scratch_cache(article, {})
+def test_article_with_html_and_script_renders_escaped(hostile_report_index: Path):
+    out = hostile_report_index.parent  # `spillover render` of HOSTILE_ARTICLE_TEXT (conftest)
     source = (out / "index.html").read_text(encoding="utf-8")
     page = parse_page(out / "index.html")
 

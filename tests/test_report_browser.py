@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from browser_tools import charts_drawn, open_offline
 
-from spillover.render import render_report
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -23,14 +21,6 @@ def open_page(browser, index: Path, shots: Path):  # noqa: ANN001
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "report.png"), full_page=False)
     return page, problems
-
-
-@pytest.fixture(scope="module")
-def hostile_report(tmp_path_factory, hostile_article: str) -> Path:
-    folder = tmp_path_factory.mktemp("hostile")
-    article = folder / "hostile.txt"
-    article.write_text(hostile_article, encoding="utf-8")
-    return render_report(article, folder / "report")
 
 
 def test_seed_report_draws_every_chart_offline(browser, seed_report_index, tmp_path):
@@ -69,8 +59,8 @@ def test_code_is_hidden_until_asked_for(browser, seed_report_index, tmp_path):
     assert not first.is_visible()
 
 
-def test_article_script_never_runs(browser, hostile_report, tmp_path):
-    page, problems = open_page(browser, hostile_report, tmp_path)
+def test_article_script_never_runs(browser, hostile_report_index, tmp_path):
+    page, problems = open_page(browser, hostile_report_index, tmp_path)
     assert page.evaluate("() => window.__xss") is None
     for link in page.locator("a").all():
         href = link.get_attribute("href") or ""
@@ -78,5 +68,5 @@ def test_article_script_never_runs(browser, hostile_report, tmp_path):
     assert problems["network"] == []
     # The markup is shown as text, not interpreted.
     assert "<script>" in page.inner_text("main")
-    source = hostile_report.read_text(encoding="utf-8")
+    source = hostile_report_index.read_text(encoding="utf-8")
     assert not re.search(r"<img src=x onerror", source)
